@@ -1,0 +1,9 @@
+{
+    "name": "CKS: Key-Storage Devices",
+    "summary": 'Key-storage devices (tokens) kept as "Mật" assets: custody chain, handovers (Mẫu 14), lost devices (Mẫu 15), stocktakes',
+    "version": "19.0.1.0.0",
+    "category": "Digital Signatures",
+    "author": "CKS",
+    "license": "LGPL-3",
+    "depends": ["cks_subscriber"],
+}

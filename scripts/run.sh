@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make run: set up, create database $CKS_DB (default cks) with the five modules,
+# demo data and Vietnamese, then serve the backend on http://127.0.0.1:$CKS_PORT.
+source "$(dirname "$0")/lib.sh"
+DB="${CKS_DB:-cks}"
+PORT="${CKS_PORT:-8069}"
+MODULES="cks_subscriber,cks_token_asset,cks_request,cks_report,cks_signing"
+
+bash "$ROOT/scripts/setup.sh"
+
+if ! "$PY" - "$PORT" <<'PYEOF'
+import socket, sys
+with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        sys.exit(1)
+PYEOF
+then
+    who="$(ss -ltnp "sport = :$PORT" 2>/dev/null | sed -n 's/.*users:((\("[^"]*"\).*/\1/p' | head -1)"
+    die "port $PORT is in use${who:+ by $who}: stop that program, or choose another port: make run CKS_PORT=8070"
+fi
+
+installed="$(psql -d "$DB" -tAc "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN ('${MODULES//,/\',\'}')" 2>/dev/null || true)"
+stamp="$LOCAL/run-$DB.stamp"
+sources="$(cd "$ROOT" && find addons -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)"
+if [ "$installed" != 5 ]; then
+    say "creating database $DB: the five modules with demo data, Vietnamese loaded (about a minute)"
+    "$ROOT/scripts/odoo" -d "$DB" -i "$MODULES" --with-demo --load-language=vi_VN \
+        --stop-after-init --log-level=warn || die "installing the modules into $DB failed (see above)"
+    echo "$sources" > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ]; then
+    say "addons changed since the last run: updating the modules in $DB"
+    "$ROOT/scripts/odoo" -d "$DB" -u "$MODULES" --stop-after-init --log-level=warn \
+        || die "updating the modules in $DB failed (see above)"
+    echo "$sources" > "$stamp"
+fi
+
+cat >&2 <<EOT
+
+[cks] CKS is starting on  http://127.0.0.1:$PORT   (database $DB; Ctrl-C stops it)
+[cks] Demo logins (password = login):
+        admin      Administrator            (provincial administrator)
+        quantri    Hoàng Thị Hà             Quản trị cấp tỉnh
+        thutruong  Phạm Minh Đức            Thủ trưởng cơ quan quản lý trực tiếp
+        canbo      Lê Văn Cường             Cán bộ đầu mối của cơ quan
+        vanthu     Trần Thị Bình            Người quản lý thiết bị / Văn thư
+        thuebao    Nguyễn Văn An            Thuê bao
+        thanhtra   Vũ Quang Huy             Thanh tra, kiểm tra
+
+EOT
+exec "$ROOT/scripts/odoo" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates .venv (Python 3.11) from requirements.txt and makes the Odoo found by
+# fetch-odoo.sh importable in it. Re-installs only when requirements.txt changed.
+source "$(dirname "$0")/lib.sh"
+
+[ -f "$LOCAL/odoo.env" ] || die "Odoo's location is unknown: run scripts/fetch-odoo.sh first"
+# shellcheck source=/dev/null
+source "$LOCAL/odoo.env"
+
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
+[ -n "$PYTHON" ] || die "no python3.11 found: install Debian's python3 (3.11 on bookworm)"
+if [ ! -x "$PY" ]; then
+    say "creating $VENV with $PYTHON"
+    "$PYTHON" -m venv "$VENV" || die "python -m venv failed: install Debian's python3-venv"
+fi
+"$PY" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' \
+    || die "$VENV runs Python $("$PY" -V), Odoo 19 needs 3.10 to 3.13: remove .venv and set PYTHON"
+
+stamp="$VENV/.cks-requirements"
+want="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages from requirements.txt"
+    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt" \
+        || die "pip could not install requirements.txt: is PyPI reachable (network, proxy)?"
+    echo "$want" > "$stamp"
+fi
+
+# Odoo's package on the venv's path: a folder holding only a link named `odoo`,
+# so nothing else beside it in dist-packages becomes importable.
+mkdir -p "$LOCAL/odoo-path"
+ln -sfn "$ODOO_PKG_DIR/odoo" "$LOCAL/odoo-path/odoo"
+site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+echo "$LOCAL/odoo-path" > "$site/cks-odoo.pth"
+"$PY" -c 'import odoo.release as r; assert r.version_info[0] == 19, r.version' \
+    || die "Odoo 19 does not import in $VENV"
+say "Python environment ready ($("$PY" -V))"
