@@ -1,8 +1,9 @@
 """Adds up pytest's JUnit report and Odoo's test log into one closing line.
 
-usage: test-summary.py PYTEST_JUNIT_XML ODOO_LOG LINT_EXIT_CODE
+usage: test-summary.py PYTEST_JUNIT_XML ODOO_LOG [FAILED_CHECK ...]
 Prints per-suite lines, then `N passed, N failed[, N skipped]`; exits 1 when
-anything failed or a suite did not report at all. A failed lint counts as one
+anything failed or a suite did not report at all. Each FAILED_CHECK (e.g.
+"lint") names a check outside both suites that failed; it counts as one
 failure.
 """
 
@@ -39,11 +40,11 @@ def odoo_counts(path):
     return total - failures - errors - skipped, failures + errors, skipped
 
 
-def main(junit, odoo_log, lint_rc):
+def main(junit, odoo_log, *failed_checks):
     passed = failed = skipped = 0
     ok = True
-    if lint_rc != "0":
-        print("lint: failed (run `make lint`)")
+    for check in failed_checks:
+        print(f"{check}: failed")
         failed += 1
     for name, counts in (("pytest", pytest_counts(junit)), ("odoo", odoo_counts(odoo_log))):
         if counts is None:
@@ -62,4 +63,4 @@ def main(junit, odoo_log, lint_rc):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))

@@ -23,7 +23,7 @@ def _write(tmp_path, junit=JUNIT, log=ODOO_LOG):
 
 def test_counts_from_both_suites(tmp_path, capsys):
     junit, log = _write(tmp_path)
-    assert summary.main(junit, log, "0") == 1
+    assert summary.main(junit, log) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "pytest: 3 passed, 2 failed, 2 skipped"
     assert out[1] == "odoo: 22 passed, 3 failed, 1 skipped"
@@ -36,23 +36,25 @@ def test_all_green_exits_zero(tmp_path, capsys):
         junit='<testsuite tests="4" failures="0" errors="0" skipped="0"/>',
         log="x INFO db odoo.tests.result: 0 failed, 0 error(s) of 9 tests when loading database 'db'\n",
     )
-    assert summary.main(junit, log, "0") == 0
+    assert summary.main(junit, log) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "13 passed, 0 failed"
 
 
 def test_a_suite_that_did_not_finish_is_a_failure(tmp_path, capsys):
     junit, log = _write(tmp_path, log="Traceback: the module did not install\n")
-    assert summary.main(junit, log, "0") == 1
+    assert summary.main(junit, log) == 1
     out = capsys.readouterr().out
     assert "odoo: no result reported" in out
     assert out.splitlines()[-1] == "3 passed, 3 failed, 2 skipped"
 
 
-def test_failed_lint_counts_as_a_failure(tmp_path, capsys):
+def test_each_failed_check_counts_as_a_failure(tmp_path, capsys):
     junit, log = _write(
         tmp_path,
         junit='<testsuite tests="1" failures="0" errors="0" skipped="0"/>',
         log="x odoo.tests.result: 0 failed, 0 error(s) of 1 tests when loading database 'db'\n",
     )
-    assert summary.main(junit, log, "1") == 1
-    assert capsys.readouterr().out.splitlines()[-1] == "2 passed, 1 failed"
+    assert summary.main(junit, log, "lint", "demo data") == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["lint: failed", "demo data: failed"]
+    assert out[-1] == "2 passed, 2 failed"

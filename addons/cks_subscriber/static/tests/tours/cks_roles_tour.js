@@ -22,8 +22,8 @@ registry.category("web_tour.tours").add("cks_roles_tour", {
             trigger: ".o_list_view .o_data_row:nth-child(6)",
         },
         {
-            content: "The administrator is a provincial administrator",
-            trigger: '.o_data_row:has(td[name="name"]:contains("Provincial Administrator")) td[name="all_user_ids"]:contains("Administrator")',
+            content: "Provincial administrators are listed as members",
+            trigger: '.o_data_row:has(td[name="name"]:contains("Provincial Administrator")) td[name="all_user_ids"] .o_tag',
         },
     ],
 });
