@@ -21,9 +21,7 @@ pytestmark = pytest.mark.skipif(not DB, reason="needs CKS_TEST_DB, set by `make 
 
 @pytest.fixture(scope="module")
 def server():
-    port = subprocess.check_output(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/free-port.py")], text=True
-    )
+    port = subprocess.check_output([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/free-port.py")], text=True)
     port = port.strip()
     proc = subprocess.Popen(
         [
@@ -78,21 +76,15 @@ def test_login_page_answers(server):
 
 def test_admin_logs_in_and_sees_the_application(server):
     opener = _opener()
-    reply = _json(
-        opener, server + "/web/session/authenticate", {"db": DB, "login": "admin", "password": "admin"}
-    )
+    reply = _json(opener, server + "/web/session/authenticate", {"db": DB, "login": "admin", "password": "admin"})
     assert reply.get("result", {}).get("uid"), reply
     with opener.open(server + "/web/webclient/load_menus", timeout=30) as resp:
         menus = json.load(resp)
-    roots = [
-        m for m in menus.values() if isinstance(m, dict) and m.get("xmlid") == "cks_subscriber.menu_cks_root"
-    ]
+    roots = [m for m in menus.values() if isinstance(m, dict) and m.get("xmlid") == "cks_subscriber.menu_cks_root"]
     assert len(roots) == 1
     assert roots[0]["name"] == "Digital Signatures"
 
 
 def test_wrong_password_is_refused(server):
-    reply = _json(
-        _opener(), server + "/web/session/authenticate", {"db": DB, "login": "admin", "password": "wrong"}
-    )
+    reply = _json(_opener(), server + "/web/session/authenticate", {"db": DB, "login": "admin", "password": "wrong"})
     assert "error" in reply

@@ -54,7 +54,7 @@ def test_downloads_and_builds_are_ignored_by_git():
 def test_module_chain(position):
     name = CHAIN[position]
     manifest = ast.literal_eval((ROOT / "addons" / name / "__manifest__.py").read_text())
-    expected = ["mail"] if position == 0 else [CHAIN[position - 1]]
+    expected = ["mail", "base_import"] if position == 0 else [CHAIN[position - 1]]
     assert manifest["depends"] == expected
     assert re.fullmatch(r"19\.0\.\d+\.\d+\.\d+", manifest["version"])
     assert manifest["license"] == "LGPL-3"

@@ -11,9 +11,7 @@ class TestRoles(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.group = {r: cls.env.ref(f"cks_subscriber.group_cks_{r}") for r in ROLES}
-        cls.user = {
-            r: new_test_user(cls.env, login=f"cks_{r}", groups=f"cks_subscriber.group_cks_{r}") for r in ROLES
-        }
+        cls.user = {r: new_test_user(cls.env, login=f"cks_{r}", groups=f"cks_subscriber.group_cks_{r}") for r in ROLES}
         cls.outsider = new_test_user(cls.env, login="cks_outsider", groups="base.group_user")
         cls.root_menu = cls.env.ref("cks_subscriber.menu_cks_root")
         cls.roles_menu = cls.env.ref("cks_subscriber.menu_cks_roles")

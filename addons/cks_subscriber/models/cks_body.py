@@ -1,0 +1,113 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+BODY_LEVELS = [
+    ("province", "Province"),
+    ("department", "Department / District"),
+    ("unit", "Unit / Commune"),
+]
+
+
+class CksBody(models.Model):
+    """A managing body (cơ quan, tổ chức quản lý trực tiếp) in the province's tree.
+
+    TT 185/2019 Điều 3: only a body with legal personality and its own seal may
+    directly manage subscribers; units without it sit in the tree under the
+    body that manages them.
+    """
+
+    _name = "cks.body"
+    _description = "Managing Body"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherits = {"res.partner": "partner_id"}
+    _parent_store = True
+    _parent_name = "parent_id"
+    _rec_name = "complete_name"
+    _order = "complete_name"
+
+    partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="restrict", index=True)
+    parent_id = fields.Many2one("cks.body", "Parent Body", index=True, ondelete="restrict", tracking=True)
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("cks.body", "parent_id", "Subordinate Bodies")
+    complete_name = fields.Char("Full Name", compute="_compute_complete_name", store=True, recursive=True)
+    code = fields.Char("Short Code", tracking=True)
+    level = fields.Selection(BODY_LEVELS, default="unit", required=True, tracking=True)
+    has_legal_personality = fields.Boolean(
+        "Legal Personality and Own Seal",
+        tracking=True,
+        help="Only bodies with legal personality and their own seal may manage subscribers "
+        "(Circular 185/2019/TT-BQP, Art. 3).",
+    )
+    edoc_code = fields.Char(
+        "Document-Exchange Code",
+        tracking=True,
+        help="Electronic identification code of the body, e.g. 000.05.07.G11.",
+    )
+    budget_code = fields.Char("Budget-Relation Code", tracking=True)
+    head_user_id = fields.Many2one("res.users", "Head", tracking=True, domain=[("share", "=", False)])
+    officer_user_id = fields.Many2one("res.users", "IT Focal Officer", tracking=True, domain=[("share", "=", False)])
+    member_user_ids = fields.One2many("res.users", "cks_body_id", "Users of the Body")
+    subscriber_ids = fields.One2many("cks.subscriber", "body_id", "Subscribers")
+    subscriber_count = fields.Integer("Subscribers (all levels)", compute="_compute_counts")
+    child_count = fields.Integer("Number of Subordinate Bodies", compute="_compute_counts")
+    active = fields.Boolean(default=True, tracking=True)
+
+    _edoc_code_unique = models.UniqueIndex(
+        "(edoc_code) WHERE edoc_code IS NOT NULL AND edoc_code != ''",
+        "Another body already has this document-exchange code.",
+    )
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for body in self:
+            if body.parent_id:
+                body.complete_name = f"{body.parent_id.complete_name} / {body.name}"
+            else:
+                body.complete_name = body.name
+
+    def _compute_counts(self):
+        """Subscribers of each body and of every body below it, from one grouped query."""
+        counts = self.env["cks.subscriber"]._read_group([("body_id", "child_of", self.ids)], ["body_id"], ["__count"])
+        children = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"]))
+        for body in self:
+            prefix = body.parent_path or f"{body.id}/"
+            body.subscriber_count = sum(
+                count for sub_body, count in counts if (sub_body.parent_path or "").startswith(prefix)
+            )
+            body.child_count = children.get(body, 0)
+
+    @api.constrains("parent_id")
+    def _check_no_cycle(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("A body cannot be placed under itself or one of its subordinates."))
+
+    def _responsible_user(self):
+        """Who gets this body's activities: its IT officer, else its head, else those of the parent."""
+        self.ensure_one()
+        for body in self.browse(map(int, reversed(self.parent_path.strip("/").split("/")))):
+            if body.officer_user_id or body.head_user_id:
+                return body.officer_user_id or body.head_user_id
+        return self.env["res.users"]
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Managing Bodies"),
+                "template": "/cks_subscriber/static/xls/cks_body_import_template.xlsx",
+            }
+        ]
+
+    def action_view_subscribers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("cks_subscriber.cks_subscriber_action")
+        action["domain"] = [("body_id", "child_of", self.id)]
+        action["context"] = {"default_body_id": self.id}
+        return action
+
+    def action_view_children(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("cks_subscriber.cks_body_action")
+        action["domain"] = [("parent_id", "=", self.id)]
+        action["context"] = {"default_parent_id": self.id}
+        return action

@@ -1,0 +1,286 @@
+import base64
+import binascii
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import certificate as certlib
+
+CERTIFICATE_STATES = [
+    ("valid", "Valid"),
+    ("suspended", "Suspended"),
+    ("revoked", "Revoked"),
+    ("expired", "Expired"),
+]
+# Allowed moves of the state; "expired" is set by the daily cron only.
+TRANSITIONS = {
+    "suspend": ({"valid"}, "suspended"),
+    "resume": ({"suspended"}, "valid"),
+    "revoke": ({"valid", "suspended"}, "revoked"),
+    "expire": ({"valid", "suspended"}, "expired"),
+}
+ISSUE_TYPES = [("new", "New"), ("renewal", "Renewal")]
+REMINDER_DAYS = (90, 60, 30)
+# Fields that come from the uploaded file and may not be edited beside it.
+PARSED_FIELDS = (
+    "serial",
+    "subject",
+    "issuer",
+    "subject_cn",
+    "issuer_cn",
+    "valid_from",
+    "valid_to",
+    "key_usage",
+    "fingerprint_sha256",
+)
+
+
+class CksCertificate(models.Model):
+    """A certificate (chứng thư số) issued by the Government's specialised CA."""
+
+    _name = "cks.certificate"
+    _description = "Certificate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "valid_to desc, id desc"
+    _rec_names_search = ["name", "serial", "subject_cn"]
+
+    name = fields.Char(compute="_compute_name", store=True)
+    subscriber_id = fields.Many2one(
+        "cks.subscriber", "Subscriber", required=True, index=True, ondelete="restrict", tracking=True
+    )
+    body_id = fields.Many2one(related="subscriber_id.body_id", store=True, index=True, string="Managing Body")
+    kind = fields.Selection(related="subscriber_id.kind", store=True, string="Kind")
+    file = fields.Binary("Certificate File", attachment=True, copy=False)
+    file_name = fields.Char("File Name")
+    serial = fields.Char("Serial Number", required=True, tracking=True, index=True)
+    subject = fields.Char("Subject")
+    subject_cn = fields.Char("Subject Common Name")
+    issuer = fields.Char("Issuer", required=True)
+    issuer_cn = fields.Char("Issuer Common Name")
+    valid_from = fields.Datetime("Valid From", required=True)
+    valid_to = fields.Datetime("Valid Until", required=True, index=True, tracking=True)
+    key_usage = fields.Char("Key Usage")
+    fingerprint_sha256 = fields.Char("SHA-256 Fingerprint", index="btree_not_null")
+    issue_type = fields.Selection(ISSUE_TYPES, "Issued As", default="new", required=True)
+    renewal_count = fields.Integer("Times Renewed", default=0)
+    state = fields.Selection(
+        CERTIFICATE_STATES, default="valid", required=True, tracking=True, index=True, readonly=True
+    )
+    state_reason = fields.Char("Reason of the Last Change", readonly=True)
+    reminder_stage = fields.Integer(
+        "Last Expiry Reminder (days)",
+        readonly=True,
+        help="90, 60 or 30 once the reminder was sent; 0 before.",
+    )
+    exceeds_max_validity = fields.Boolean(
+        "Longer than Allowed",
+        compute="_compute_rule_flags",
+        store=True,
+        help="A new certificate is valid at most 5 years, a renewal at most 3 (QĐ 29/2021 Điện Biên, "
+        "Art. 16.1 and 17.1).",
+    )
+    not_yet_valid = fields.Boolean(compute="_compute_timing")
+    days_left = fields.Integer("Days Left", compute="_compute_timing")
+    renewal_allowed = fields.Boolean("Renewal Possible", compute="_compute_timing")
+    renewal_note = fields.Char("Renewal", compute="_compute_timing")
+    active = fields.Boolean(default=True)
+
+    _serial_issuer_unique = models.Constraint(
+        "UNIQUE(serial, issuer)",
+        "A certificate with this serial number from this issuer is already registered.",
+    )
+    _dates = models.Constraint("CHECK(valid_from < valid_to)", "A certificate must start before it ends.")
+
+    @api.depends("subject_cn", "serial")
+    def _compute_name(self):
+        for cert in self:
+            cert.name = f"{cert.subject_cn or cert.subscriber_id.name or ''} [{cert.serial or ''}]".strip()
+
+    @api.depends("valid_from", "valid_to", "issue_type")
+    def _compute_rule_flags(self):
+        for cert in self:
+            years = certlib.MAX_RENEWAL_YEARS if cert.issue_type == "renewal" else certlib.MAX_NEW_YEARS
+            cert.exceeds_max_validity = bool(
+                cert.valid_from
+                and cert.valid_to
+                and certlib.exceeds_max_validity(cert.valid_from, cert.valid_to, years)
+            )
+
+    @api.depends("valid_from", "valid_to", "renewal_count", "state")
+    def _compute_timing(self):
+        now = fields.Datetime.now()
+        notes = {
+            certlib.RENEWAL_OK: self.env._("Possible: at least 60 days of validity left"),
+            certlib.RENEWAL_ALREADY_RENEWED: self.env._("Not possible: already renewed once"),
+            certlib.RENEWAL_TOO_LATE: self.env._("Not possible: fewer than 60 days of validity left"),
+            certlib.RENEWAL_EXPIRED: self.env._("Not possible: the certificate has expired"),
+        }
+        for cert in self:
+            if not cert.valid_to:
+                cert.not_yet_valid = cert.renewal_allowed = False
+                cert.days_left = 0
+                cert.renewal_note = False
+                continue
+            cert.not_yet_valid = bool(cert.valid_from and cert.valid_from > now)
+            cert.days_left = (cert.valid_to - now).days
+            allowed, code = certlib.renewal_eligibility(cert.valid_to, now, cert.renewal_count)
+            allowed = allowed and cert.state == "valid"
+            cert.renewal_allowed = allowed
+            cert.renewal_note = notes[code] if cert.state == "valid" else False
+
+    # ------------------------------------------------------------------ upload
+    def _parse_upload(self, vals):
+        """Fill vals from the uploaded file; refuse what is not a certificate before anything is stored."""
+        if not vals.get("file"):
+            return vals
+        try:
+            data = base64.b64decode(vals["file"], validate=False)
+        except (binascii.Error, ValueError, TypeError):
+            data = b""
+        try:
+            info = certlib.parse_certificate(data)
+        except certlib.PrivateKeyError:
+            raise UserError(
+                self.env._(
+                    "This file contains a private key. A private key must never leave its token and is "
+                    "never uploaded: the file was not stored. Upload the certificate alone (.cer, .crt or .pem)."
+                )
+            ) from None
+        except certlib.NotACertificateError:
+            raise UserError(
+                self.env._("The file is not an X.509 certificate (DER or PEM): nothing was stored.")
+            ) from None
+        vals = dict(vals)
+        vals.update(
+            serial=info.serial_hex,
+            subject=info.subject,
+            subject_cn=info.subject_cn,
+            issuer=info.issuer,
+            issuer_cn=info.issuer_cn,
+            valid_from=fields.Datetime.to_string(info.not_before.replace(tzinfo=None)),
+            valid_to=fields.Datetime.to_string(info.not_after.replace(tzinfo=None)),
+            key_usage=", ".join(info.key_usage),
+            fingerprint_sha256=info.fingerprint_sha256,
+        )
+        return vals
+
+    def _check_duplicate(self, vals_list):
+        """A clear message for a serial already registered (the SQL constraint is the last guard)."""
+        for vals in vals_list:
+            if vals.get("serial") and vals.get("issuer"):
+                existing = (
+                    self.sudo()
+                    .with_context(active_test=False)
+                    .search(
+                        [
+                            ("serial", "=", vals["serial"]),
+                            ("issuer", "=", vals["issuer"]),
+                            ("id", "not in", self.ids),
+                        ],
+                        limit=1,
+                    )
+                )
+                if existing:
+                    raise ValidationError(
+                        self.env._(
+                            "The certificate %(serial)s from %(issuer)s is already registered (%(existing)s).",
+                            serial=vals["serial"],
+                            issuer=vals.get("issuer_cn") or vals["issuer"],
+                            existing=existing.sudo().display_name,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._parse_upload(vals) for vals in vals_list]
+        self._check_duplicate(vals_list)
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("state", "valid") not in ("valid", "expired"):
+                raise UserError(self.env._("A certificate is registered as valid; use its actions to change it."))
+            # an expired certificate is accepted, and flagged by its status
+            valid_to = vals.get("valid_to")
+            if valid_to and fields.Datetime.to_datetime(valid_to) < now:
+                vals["state"] = "expired"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("cks_certificate_transition"):
+            raise UserError(
+                self.env._("The status of a certificate changes only through its actions (suspend, resume, revoke).")
+            )
+        if vals.get("file"):
+            vals = self._parse_upload(vals)
+            self._check_duplicate([vals])
+        elif any(name in vals for name in PARSED_FIELDS) and self.filtered("file"):
+            raise UserError(self.env._("The data of an uploaded certificate come from its file and cannot be edited."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------- transitions
+    def _transition(self, move, reason=False):
+        allowed_from, target = TRANSITIONS[move]
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for cert in self:
+            if cert.state not in allowed_from:
+                raise UserError(
+                    self.env._(
+                        "%(cert)s is %(state)s: it cannot become %(target)s.",
+                        cert=cert.display_name,
+                        state=labels[cert.state],
+                        target=labels[target],
+                    )
+                )
+        self.with_context(cks_certificate_transition=True).write({"state": target, "state_reason": reason})
+
+    def action_suspend(self):
+        self._transition("suspend")
+
+    def action_resume(self):
+        self._transition("resume")
+
+    def action_revoke(self):
+        self._transition("revoke")
+
+    # -------------------------------------------------------------------- crons
+    @api.model
+    def _cron_expire(self, batch_size=5000):
+        """Nightly: certificates past their end date become expired, in committed batches."""
+        domain = [("state", "in", ("valid", "suspended")), ("valid_to", "<", fields.Datetime.now())]
+        in_cron = bool(self.env.context.get("cron_id"))
+        while batch := self.search(domain, limit=batch_size):
+            batch._transition("expire", reason=self.env._("Validity period ended"))
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(len(batch))
+            if len(batch) < batch_size:
+                break
+
+    @api.model
+    def _cron_expiry_reminders(self):
+        """Activities for the body's officer 90, 60 and 30 days before expiry, once per threshold."""
+        now = fields.Datetime.now()
+        activity_type = self.env.ref("cks_subscriber.mail_activity_type_expiry")
+        for days in sorted(REMINDER_DAYS):  # 30 first: a certificate gets only its nearest threshold
+            certs = self.search(
+                [
+                    ("state", "=", "valid"),
+                    ("valid_to", ">", now),
+                    ("valid_to", "<=", now + timedelta(days=days)),
+                    "|",
+                    ("reminder_stage", "=", 0),
+                    ("reminder_stage", ">", days),
+                ]
+            )
+            for cert in certs:
+                officer = cert.body_id._responsible_user()
+                cert.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=cert.valid_to.date(),
+                    summary=self.env._(
+                        "Certificate %(cert)s expires in %(days)s days",
+                        cert=cert.display_name,
+                        days=(cert.valid_to - now).days,
+                    ),
+                    user_id=officer.id or self.env.ref("base.user_admin").id,
+                )
+            certs.write({"reminder_stage": days})

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CksProvinceProfile(models.Model):
+    """The province this database serves: one active profile per database."""
+
+    _name = "cks.province.profile"
+    _inherit = ["cks.province.rules", "mail.thread"]
+    _description = "Province Profile"
+
+    active = fields.Boolean(default=True, tracking=True)
+    preset_id = fields.Many2one("cks.province.preset", "Applied Preset", readonly=True, tracking=True)
+
+    _one_active = models.UniqueIndex(
+        "(active) WHERE active",
+        "Only one province profile can be active in a database: archive the other one first.",
+    )
+
+    @api.model
+    def _get_current(self):
+        """The active profile, or an empty recordset when the province is not configured."""
+        return self.sudo().search([], limit=1)
+
+    @api.model
+    def _get_current_or_raise(self):
+        profile = self._get_current()
+        if not profile:
+            raise UserError(self.env._("The province is not configured: set its profile in Settings first."))
+        return profile
+
+    def apply_preset(self, preset):
+        self.ensure_one()
+        vals = {name: preset[name] for name in self._rule_fields()}
+        vals["preset_id"] = preset.id
+        self.write(vals)
+        self.message_post(body=self.env._("Preset %(preset)s applied.", preset=preset.display_name))

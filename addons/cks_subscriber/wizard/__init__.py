@@ -1,0 +1,1 @@
+from . import cks_province_preset_apply
