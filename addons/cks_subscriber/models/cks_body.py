@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 BODY_LEVELS = [
     ("province", "Province"),
@@ -76,10 +75,48 @@ class CksBody(models.Model):
             )
             body.child_count = children.get(body, 0)
 
-    @api.constrains("parent_id")
-    def _check_no_cycle(self):
-        if self._has_cycle():
-            raise ValidationError(self.env._("A body cannot be placed under itself or one of its subordinates."))
+    # The contact behind a body is part of the body: users who may edit the body
+    # (checked by its own access rights and rules) edit its contact through it,
+    # without needing the contact-creation rights of Odoo's own address book.
+    def _split_partner_vals(self, vals):
+        own = set(self._fields) - set(self._inherits_partner_fields())
+        partner_vals = {key: value for key, value in vals.items() if key not in own}
+        body_vals = {key: value for key, value in vals.items() if key in own}
+        return body_vals, partner_vals
+
+    def _inherits_partner_fields(self):
+        return [name for name, field in self._fields.items() if field.inherited]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        split = [self._split_partner_vals(vals) for vals in vals_list]
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .create([{"is_company": True, **partner_vals} for _body_vals, partner_vals in split])
+        )
+        # created as superuser (the ORM writes the contact's defaults through it),
+        # then held to the caller's record rules
+        bodies = (
+            super(CksBody, self.sudo())
+            .create(
+                [
+                    {**body_vals, "partner_id": partner.id}
+                    for (body_vals, _pv), partner in zip(split, partners, strict=True)
+                ]
+            )
+            .with_env(self.env)
+        )
+        bodies.check_access("create")
+        return bodies
+
+    def write(self, vals):
+        body_vals, partner_vals = self._split_partner_vals(vals)
+        if partner_vals:
+            self.check_access("write")
+            self.partner_id.sudo().write(partner_vals)
+        return super().write(body_vals) if body_vals else True
 
     def _responsible_user(self):
         """Who gets this body's activities: its IT officer, else its head, else those of the parent."""

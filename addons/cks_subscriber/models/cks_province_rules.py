@@ -59,8 +59,9 @@ class CksProvinceRules(models.AbstractModel):
     @api.model
     def _rule_fields(self):
         """Names of the fields a preset copies into the profile."""
+        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
         return [
             name
             for name, field in self.env["cks.province.rules"]._fields.items()
-            if not field.automatic and name not in ("display_name",)
+            if field.store and not field.compute and name not in magic
         ]

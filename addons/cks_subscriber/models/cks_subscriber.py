@@ -135,7 +135,7 @@ class CksSubscriber(models.Model):
         return result
 
     def _schedule_revocation_activity(self):
-        """Ask the body's officer to request revocation (the request itself comes with cks_request)."""
+        """Ask the body's officer to request revocation (the request itself comes with a higher module)."""
         activity_type = self.env.ref("cks_subscriber.mail_activity_type_revocation")
         for subscriber in self:
             if not subscriber.certificate_ids.filtered(lambda c: c.state in ("valid", "suspended")):
