@@ -1,6 +1,8 @@
 """Fills empty msgstr of CKS's vi.po files from Odoo's own Vietnamese translations.
 
-usage: i18n-fill.py ODOO_ADDONS_DIR "INSTALLED MODULES" MODULE...
+usage: i18n-fill.py ODOO_ADDONS_DIR "INSTALLED MODULES" PREVIOUS_DIR MODULE...
+Fills first from PREVIOUS_DIR/<module>.po (the file before the export: Odoo
+exports the terms of Python code untranslated), then from Odoo's own files.
 Writes the files back and prints, per module, the terms still untranslated.
 """
 
@@ -23,19 +25,30 @@ def odoo_memory(addons_dir, installed):
     return memory
 
 
-def main(addons_dir, installed, *modules):
+def main(addons_dir, installed, previous_dir, *modules):
     memory = odoo_memory(addons_dir, [m for m in installed.split() if not m.startswith("cks_")])
     missing_total = 0
     for module in modules:
         path = ROOT / "addons" / module / "i18n" / "vi.po"
         po = polib.pofile(str(path))
-        po.metadata.update({"Language": "vi", "Language-Team": "Vietnamese", "Plural-Forms": "nplurals=1; plural=0;"})
+        previous_path = Path(previous_dir) / f"{module}.po"
+        previous = (
+            {e.msgid: e.msgstr for e in polib.pofile(str(previous_path)) if e.msgstr} if previous_path.is_file() else {}
+        )
+        po.metadata.update(
+            {
+                "Language": "vi",
+                "Language-Team": "Vietnamese",
+                "Plural-Forms": "nplurals=1; plural=0;",
+                "Content-Transfer-Encoding": "8bit",
+            }
+        )
         for key in ("POT-Creation-Date", "PO-Revision-Date"):
             po.metadata.pop(key, None)
         missing = []
         for entry in po:
-            if not entry.msgstr and entry.msgid in memory:
-                entry.msgstr = memory[entry.msgid]
+            if not entry.msgstr:
+                entry.msgstr = previous.get(entry.msgid) or memory.get(entry.msgid, "")
             if not entry.msgstr:
                 missing.append(entry.msgid)
         po.save(str(path))

@@ -24,6 +24,7 @@
         "views/cks_menus.xml",
     ],
     "demo": [
+        "demo/cks_demo_data.xml",
         "demo/cks_demo_users.xml",
     ],
     "assets": {

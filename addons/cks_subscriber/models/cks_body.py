@@ -23,6 +23,7 @@ class CksBody(models.Model):
     _parent_name = "parent_id"
     _rec_name = "complete_name"
     _order = "complete_name"
+    _rec_names_search = ["complete_name", "code", "edoc_code"]
 
     partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="restrict", index=True)
     parent_id = fields.Many2one("cks.body", "Parent Body", index=True, ondelete="restrict", tracking=True)

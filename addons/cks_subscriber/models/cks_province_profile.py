@@ -29,6 +29,16 @@ class CksProvinceProfile(models.Model):
             raise UserError(self.env._("The province is not configured: set its profile in Settings first."))
         return profile
 
+    def action_open(self):
+        """The profile's form (an empty one when the province is not configured yet)."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cks.province.profile",
+            "view_mode": "form",
+            "res_id": self.id,
+            "target": "current",
+        }
+
     def apply_preset(self, preset):
         self.ensure_one()
         vals = {name: preset[name] for name in self._rule_fields()}

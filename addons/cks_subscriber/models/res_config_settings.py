@@ -16,14 +16,7 @@ class ResConfigSettings(models.TransientModel):
             settings.cks_province_profile_id = profile
 
     def action_cks_open_province_profile(self):
-        profile = self.env["cks.province.profile"]._get_current()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cks.province.profile",
-            "view_mode": "form",
-            "res_id": profile.id,
-            "target": "current",
-        }
+        return self.env["cks.province.profile"]._get_current().action_open()
 
     def action_cks_apply_preset(self):
         return self.env["ir.actions.act_window"]._for_xml_id("cks_subscriber.cks_province_preset_apply_action")

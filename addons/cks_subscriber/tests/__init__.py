@@ -1,1 +1,9 @@
-from . import test_module, test_roles, test_ui
+from . import test_module
+from . import test_roles
+from . import test_ui
+from . import test_province
+from . import test_body
+from . import test_subscriber
+from . import test_certificate
+from . import test_access
+from . import test_import

@@ -79,6 +79,16 @@ class TestCertificate(CksCase):
         self.assertIn("already registered", str(caught.exception))
         other_issuer = self.make_certificate(self.sub_unit, 0xD1)  # same serial, another issuer: fine
         self.assertEqual(other_issuer.serial, "D1")
+        twice = {
+            "subscriber_id": self.sub_unit.id,
+            "serial": "D2",
+            "issuer": "CN=X",
+            "valid_from": "2025-01-01",
+            "valid_to": "2027-01-01",
+        }
+        with self.assertRaises(ValidationError):
+            self.env["cks.certificate"].create([twice, dict(twice)])
+        self.assertFalse(self.env["cks.certificate"].search([("serial", "=", "D2")]))
 
     def test_validity_rules_flags(self):
         long_new = self.make_certificate(self.sub_own, 0xF1, days_after=6 * 365)
@@ -140,6 +150,7 @@ class TestCertificate(CksCase):
         def reminders(record):
             return record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
+        mails_before = self.env["mail.mail"].search_count([])
         now = fields.Datetime.now()
         for day, expected_stage, expected_count in ((5, 0, 0), (12, 90, 1), (13, 90, 1), (45, 60, 2), (75, 30, 3)):
             with self.subTest(day=day), freeze_time(now + dt.timedelta(days=day)):
@@ -149,6 +160,7 @@ class TestCertificate(CksCase):
                 self.assertEqual(len(reminders(cert)), expected_count)
         self.assertEqual(reminders(cert)[:1].user_id, self.users["officer"])
         self.assertFalse(reminders(far))
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before, "no e-mail per reminder")
 
     def test_reminder_without_any_officer_goes_to_the_administrator(self):
         cert = self.make_certificate(self.sub_other, 0x63, days_after=20)  # nobody in charge up the tree

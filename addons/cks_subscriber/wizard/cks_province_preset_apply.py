@@ -21,10 +21,4 @@ class CksProvincePresetApply(models.TransientModel):
         self.ensure_one()
         profile = self.profile_id or self.env["cks.province.profile"].create({"name": self.preset_id.name})
         profile.apply_preset(self.preset_id)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cks.province.profile",
-            "view_mode": "form",
-            "res_id": profile.id,
-            "target": "current",
-        }
+        return profile.action_open()

@@ -1,0 +1,92 @@
+"""Logs into a running CKS and saves screenshots of backend pages, as a user sees them.
+
+usage: .venv/bin/python scripts/screenshot.py BASE_URL LOGIN PASSWORD OUT_PREFIX PATH [PATH ...]
+e.g.   ... http://127.0.0.1:8069 canbo canbo /tmp/shot /odoo/action-cks_subscriber.cks_certificate_action
+Drives headless Chromium over the DevTools protocol (websocket-client); writes OUT_PREFIX-N.png.
+"""
+
+import base64
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+
+class Page:
+    def __init__(self, port):
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json") as resp:
+                    targets = [t for t in json.load(resp) if t["type"] == "page"]
+                if targets:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], timeout=60)
+        self.seq = 0
+
+    def call(self, method, **params):
+        self.seq += 1
+        self.ws.send(json.dumps({"id": self.seq, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.seq:
+                return msg.get("result", {})
+
+    def js(self, expression):
+        return self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+
+    def goto(self, url, settle=3.0):
+        self.call("Page.navigate", url=url)
+        time.sleep(settle)
+
+
+def main(base, login, password, prefix, *paths):
+    port = 9333
+    profile = tempfile.mkdtemp(prefix="cks-shot-")
+    browser = subprocess.Popen(
+        [
+            "chromium",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile}",
+            "--window-size=1400,900",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = Page(port)
+        page.call("Page.enable")
+        page.goto(f"{base}/web/login", settle=2)
+        page.js(
+            f"document.querySelector('#login').value={json.dumps(login)};"
+            f"document.querySelector('#password').value={json.dumps(password)};"
+            "document.querySelector('form.oe_login_form').submit();"
+        )
+        time.sleep(4)
+        for n, path in enumerate(paths, 1):
+            page.goto(base + path, settle=4)
+            shot = page.call("Page.captureScreenshot", format="png")
+            out = f"{prefix}-{n}.png"
+            with open(out, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
+            print(out)
+    finally:
+        browser.terminate()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
