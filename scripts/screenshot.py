@@ -46,6 +46,27 @@ class Page:
         time.sleep(settle)
 
 
+def session_id(base, login, password):
+    """Logs in over JSON-RPC and returns the session cookie."""
+    db = json.load(
+        urllib.request.urlopen(
+            urllib.request.Request(
+                base + "/web/database/list", data=b'{"params": {}}', headers={"Content-Type": "application/json"}
+            )
+        )
+    )["result"][0]
+    body = json.dumps({"params": {"db": db, "login": login, "password": password}}).encode()
+    request = urllib.request.Request(
+        base + "/web/session/authenticate", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as resp:
+        reply = json.load(resp)
+        if "error" in reply:
+            sys.exit(f"login failed: {reply['error']['data']['message']}")
+        cookie = resp.headers["Set-Cookie"]
+    return cookie.split("session_id=", 1)[1].split(";", 1)[0]
+
+
 def main(base, login, password, prefix, *paths):
     port = 9333
     profile = tempfile.mkdtemp(prefix="cks-shot-")
@@ -70,13 +91,8 @@ def main(base, login, password, prefix, *paths):
     try:
         page = Page(port)
         page.call("Page.enable")
-        page.goto(f"{base}/web/login", settle=2)
-        page.js(
-            f"document.querySelector('#login').value={json.dumps(login)};"
-            f"document.querySelector('#password').value={json.dumps(password)};"
-            "document.querySelector('form.oe_login_form').submit();"
-        )
-        time.sleep(4)
+        page.call("Network.enable")
+        page.call("Network.setCookie", name="session_id", value=session_id(base, login, password), url=base)
         for n, path in enumerate(paths, 1):
             page.goto(base + path, settle=4)
             shot = page.call("Page.captureScreenshot", format="png")

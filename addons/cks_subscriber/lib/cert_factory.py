@@ -7,6 +7,8 @@ that UTF-8 survives parsing and storage.
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -40,7 +42,7 @@ LEAF_SUBJECT = (
     "O=Sở Thông tin và Truyền thông,L=Hà Tĩnh,C=VN"
 )
 LEAF_SERIAL = 0x5403_00A1_0000_0000_00BC_DE
-SIGNING_KEY_USAGE = {"digital_signature": True, "content_commitment": True}
+SIGNING_KEY_USAGE = MappingProxyType({"digital_signature": True, "content_commitment": True})
 
 
 @dataclasses.dataclass
@@ -56,7 +58,7 @@ class Pki:
         serial: int = LEAF_SERIAL,
         not_before: dt.datetime = NOW - dt.timedelta(days=30),
         not_after: dt.datetime = NOW + dt.timedelta(days=3 * 365),
-        key_usage: dict[str, bool] | None = SIGNING_KEY_USAGE,
+        key_usage: Mapping[str, bool] | None = SIGNING_KEY_USAGE,
         eku: list[x509.ObjectIdentifier] | None = None,
         public_key=None,
     ) -> x509.Certificate:

@@ -6,4 +6,3 @@ from . import cks_subscriber
 from . import cks_certificate
 from . import res_users
 from . import res_config_settings
-from . import base_import

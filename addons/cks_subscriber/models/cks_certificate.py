@@ -46,21 +46,19 @@ class CksCertificate(models.Model):
     _rec_names_search = ["name", "serial", "subject_cn"]
 
     name = fields.Char(compute="_compute_name", store=True)
-    subscriber_id = fields.Many2one(
-        "cks.subscriber", "Subscriber", required=True, index=True, ondelete="restrict", tracking=True
-    )
+    subscriber_id = fields.Many2one("cks.subscriber", required=True, index=True, ondelete="restrict", tracking=True)
     body_id = fields.Many2one(related="subscriber_id.body_id", store=True, index=True, string="Managing Body")
     kind = fields.Selection(related="subscriber_id.kind", store=True, string="Kind")
     file = fields.Binary("Certificate File", attachment=True, copy=False)
-    file_name = fields.Char("File Name")
+    file_name = fields.Char()
     serial = fields.Char("Serial Number", required=True, tracking=True, index=True)
-    subject = fields.Char("Subject")
+    subject = fields.Char()
     subject_cn = fields.Char("Subject Common Name")
-    issuer = fields.Char("Issuer", required=True)
+    issuer = fields.Char(required=True)
     issuer_cn = fields.Char("Issuer Common Name")
-    valid_from = fields.Datetime("Valid From", required=True)
+    valid_from = fields.Datetime(required=True)
     valid_to = fields.Datetime("Valid Until", required=True, index=True, tracking=True)
-    key_usage = fields.Char("Key Usage")
+    key_usage = fields.Char()
     fingerprint_sha256 = fields.Char("SHA-256 Fingerprint", index="btree_not_null")
     issue_type = fields.Selection(ISSUE_TYPES, "Issued As", default="new", required=True)
     renewal_count = fields.Integer("Times Renewed", default=0)
@@ -81,7 +79,7 @@ class CksCertificate(models.Model):
         "Art. 16.1 and 17.1).",
     )
     not_yet_valid = fields.Boolean(compute="_compute_timing")
-    days_left = fields.Integer("Days Left", compute="_compute_timing")
+    days_left = fields.Integer(compute="_compute_timing")
     renewal_allowed = fields.Boolean("Renewal Possible", compute="_compute_timing")
     renewal_note = fields.Char("Renewal", compute="_compute_timing")
     active = fields.Boolean(default=True)
@@ -130,6 +128,14 @@ class CksCertificate(models.Model):
             cert.renewal_note = notes[code] if cert.state == "valid" else False
 
     # ------------------------------------------------------------------ upload
+    @api.onchange("file")
+    def _onchange_file(self):
+        """Show what the uploaded file holds before saving (nothing is stored here)."""
+        if self.file:
+            vals = self._parse_upload({"file": self.file})
+            for name in PARSED_FIELDS:
+                self[name] = vals[name]
+
     def _parse_upload(self, vals):
         """Fill vals from the uploaded file; refuse what is not a certificate before anything is stored."""
         if not vals.get("file"):

@@ -13,7 +13,7 @@ class CksProvinceRules(models.AbstractModel):
     _description = "Province Rules for Digital Signatures"
 
     name = fields.Char("Province", required=True)
-    legal_act = fields.Char("Legal Act", help="The provincial decision these rules come from.")
+    legal_act = fields.Char(help="The provincial decision these rules come from.")
     authority = fields.Char(
         "Subscriber Management Authority",
         help="Who exercises the authority to manage subscribers in the province (thẩm quyền quản lý thuê bao).",

@@ -29,7 +29,7 @@ class CksSubscriber(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name, id"
 
-    name = fields.Char("Name", required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True)
     kind = fields.Selection(SUBSCRIBER_KINDS, required=True, default="individual", tracking=True)
     body_id = fields.Many2one(
         "cks.body",
@@ -42,24 +42,23 @@ class CksSubscriber(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
-        "User",
         index="btree_not_null",
         tracking=True,
         help="The user who logs in as this subscriber.",
     )
     # individuals (Bắc Ninh QĐ 09/2023 Điều 5.1.a; TT 185/2019 Mẫu 01)
     cccd = fields.Char("Personal ID Number (CCCD)", size=12, tracking=True, groups="base.group_user")
-    position = fields.Char("Position", tracking=True)
-    department = fields.Char("Department")
+    position = fields.Char(tracking=True)
+    department = fields.Char()
     email = fields.Char("Official E-mail", tracking=True)
-    mobile = fields.Char("Mobile", tracking=True)
+    mobile = fields.Char(tracking=True)
     employment_status = fields.Selection(
         EMPLOYMENT_STATUSES, default="working", required=True, tracking=True, index=True
     )
     # organisations, devices, services, software
-    tax_code = fields.Char("Tax Code")
+    tax_code = fields.Char()
     budget_code = fields.Char("Budget-Relation Code")
-    address = fields.Char("Address")
+    address = fields.Char()
     responsible_user_id = fields.Many2one(
         "res.users",
         "Person in Charge",
@@ -68,7 +67,7 @@ class CksSubscriber(models.Model):
     certificate_ids = fields.One2many("cks.certificate", "subscriber_id", "Certificates")
     certificate_count = fields.Integer(compute="_compute_certificate_count")
     active = fields.Boolean(default=True, tracking=True)
-    notes = fields.Html("Notes")
+    notes = fields.Html()
 
     _cccd_unique = models.UniqueIndex(
         "(cccd) WHERE cccd IS NOT NULL AND active",

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.cks_subscriber.lib import cert_factory
 
@@ -39,6 +39,15 @@ class TestCertificate(CksCase):
         self.assertEqual((pem.serial, pem.subject_cn), ("BEEF02", "Trần Thị Bình"))
         self.assertGreater(pem.days_left, 3 * 365 - 2)
         self.assertTrue(pem.renewal_allowed)
+
+    def test_upload_in_the_form_fills_it_before_saving(self):
+        with Form(self.env["cks.certificate"].with_user(self.users["officer"])) as form:
+            form.subscriber_id = self.sub_unit
+            form.file = self.b64(self.issue("Trần Thị Bình", serial=0xF0F0))
+            self.assertEqual(form.serial, "F0F0")
+            self.assertEqual(form.subject_cn, "Trần Thị Bình")
+        cert = form.save()
+        self.assertEqual((cert.serial, cert.body_id), ("F0F0", self.unit_a))
 
     def test_not_a_certificate_stores_nothing(self):
         before = self._counts()

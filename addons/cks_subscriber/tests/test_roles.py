@@ -44,6 +44,29 @@ class TestRoles(TransactionCase):
             self.assertIn(self.roles_menu.id, visible, role)
         self.assertNotIn(self.root_menu.id, Menu.with_user(self.outsider)._visible_menu_ids())
 
+    def test_menus_per_role(self):
+        Menu = self.env["ir.ui.menu"]
+        menus = {
+            name: self.env.ref(f"cks_subscriber.{name}")
+            for name in (
+                "menu_cks_certificates",
+                "menu_cks_subscribers",
+                "menu_cks_bodies",
+                "menu_cks_province_presets",
+            )
+        }
+        expected = {  # role: menus it sees among those four
+            "subscriber": {"menu_cks_certificates", "menu_cks_subscribers"},
+            "custodian": {"menu_cks_certificates", "menu_cks_subscribers"},
+            "officer": {"menu_cks_certificates", "menu_cks_subscribers", "menu_cks_bodies"},
+            "head": {"menu_cks_certificates", "menu_cks_subscribers", "menu_cks_bodies"},
+            "admin": set(menus),
+            "auditor": {"menu_cks_certificates", "menu_cks_subscribers", "menu_cks_bodies"},
+        }
+        for role, user in self.user.items():
+            visible = Menu.with_user(user)._visible_menu_ids()
+            self.assertEqual({name for name, menu in menus.items() if menu.id in visible}, expected[role], role)
+
     def test_roles_are_listed_and_read_only_for_cks_users(self):
         domain = safe_eval(self.env.ref("cks_subscriber.cks_role_action").domain)
         for role in ("subscriber", "head", "auditor"):

@@ -1,1 +1,2 @@
 from . import cks_province_preset_apply
+from . import base_import

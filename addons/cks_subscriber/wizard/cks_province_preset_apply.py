@@ -7,10 +7,9 @@ class CksProvincePresetApply(models.TransientModel):
     _name = "cks.province.preset.apply"
     _description = "Apply a Province Preset"
 
-    preset_id = fields.Many2one("cks.province.preset", "Preset", required=True)
+    preset_id = fields.Many2one("cks.province.preset", required=True)
     profile_id = fields.Many2one(
         "cks.province.profile",
-        "Profile",
         default=lambda self: self.env["cks.province.profile"]._get_current(),
         readonly=True,
     )
