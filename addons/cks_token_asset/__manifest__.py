@@ -6,4 +6,10 @@
     "author": "CKS",
     "license": "LGPL-3",
     "depends": ["cks_subscriber"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/cks_token_rules.xml",
+        "data/cks_token_data.xml",
+        "views/cks_token_views.xml",
+    ],
 }

@@ -1,0 +1,145 @@
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import custody_chain as chain
+
+# Columns in the chain's canonical order (lib.custody_chain.EVENT_FIELDS), as SQL.
+_SQL_COLUMNS = ", ".join(chain.SQL_OCCURRED_AT if name == "occurred_at" else name for name in chain.EVENT_FIELDS)
+_BATCH = 50_000
+
+
+class CksCustodyEvent(models.Model):
+    """One link of a token's custody history: append-only and hash-chained.
+
+    QĐ 19/2020 Hà Tĩnh, Điều 2.3: key-storage devices are managed as State
+    secrets of the "Mật" level; every change of the person in charge is recorded
+    (Điều 11.3, Mẫu 14). Each event carries the SHA-256 of its canonical form and
+    of the previous event of the same token (token chain), and of the previous
+    event of the database (global chain), so that any edit, deletion or
+    reordering, even of a whole token's history, is detected. The ORM refuses
+    write and unlink; a PostgreSQL trigger refuses UPDATE, DELETE and TRUNCATE.
+    """
+
+    _name = "cks.custody.event"
+    _description = "Custody Event"
+    _order = "global_sequence desc"
+    _rec_name = "global_sequence"
+
+    global_sequence = fields.Integer(required=True, readonly=True)
+    sequence = fields.Integer(required=True, readonly=True)
+    token_id = fields.Many2one("cks.token", required=True, readonly=True, index=True, ondelete="restrict")
+    token_serial = fields.Char(required=True, readonly=True)
+    event_type = fields.Char(required=True, readonly=True)
+    state_from = fields.Char(readonly=True)
+    state_to = fields.Char(readonly=True)
+    actor_id = fields.Many2one("res.users", "Recorded By", required=True, readonly=True)
+    custodian_from_id = fields.Many2one("res.users", "From", readonly=True)
+    custodian_to_id = fields.Many2one("res.users", "To", readonly=True)
+    body_id = fields.Many2one("cks.body", "Managing Body", readonly=True, index=True)
+    location = fields.Char(readonly=True)
+    occurred_at = fields.Datetime("When", required=True, readonly=True)
+    reason = fields.Char("Why", readonly=True)
+    document_ref = fields.Char("Supporting Document", readonly=True)
+    token_hash = fields.Char(required=True, readonly=True)
+    global_hash = fields.Char(required=True, readonly=True)
+
+    _global_sequence_unique = models.Constraint("UNIQUE(global_sequence)", "The global chain cannot fork.")
+    _token_sequence_unique = models.Constraint("UNIQUE(token_id, sequence)", "A token's chain cannot fork.")
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION cks_custody_event_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'cks_custody_event is append-only: % refused', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END
+            $$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS cks_custody_event_append_only ON cks_custody_event;
+            CREATE TRIGGER cks_custody_event_append_only BEFORE UPDATE OR DELETE ON cks_custody_event
+                FOR EACH ROW EXECUTE FUNCTION cks_custody_event_append_only();
+            DROP TRIGGER IF EXISTS cks_custody_event_no_truncate ON cks_custody_event;
+            CREATE TRIGGER cks_custody_event_no_truncate BEFORE TRUNCATE ON cks_custody_event
+                FOR EACH STATEMENT EXECUTE FUNCTION cks_custody_event_append_only();
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("cks_custody_append"):
+            raise UserError(self.env._("Custody events are written by the token's actions only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("Custody history is append-only: an event cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Custody history is append-only: an event cannot be deleted."))
+
+    @api.model
+    def _append(self, token, event_type, state_from, state_to, custodian_from, custodian_to, **extra):
+        """Chain one event for ``token`` (the caller holds the token's row lock)."""
+        head = self.env["cks.custody.head"]._get_locked()
+        self.env.cr.execute(
+            "SELECT sequence, token_hash FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
+            [token.id],
+        )
+        last = self.env.cr.fetchone()
+        event = {
+            "sequence": (last[0] + 1) if last else 1,
+            "global_sequence": head.event_count + 1,
+            "token_id": token.id,
+            "token_serial": token.serial,
+            "event_type": event_type,
+            "state_from": state_from or None,
+            "state_to": state_to or None,
+            "actor_id": self.env.uid,
+            "custodian_from_id": custodian_from.id or None,
+            "custodian_to_id": custodian_to.id or None,
+            "body_id": token.body_id.id or None,
+            "location": extra.get("location") or None,
+            # Odoo stores datetimes to the second: hash what is stored
+            "occurred_at": fields.Datetime.now().replace(microsecond=0),
+            "reason": extra.get("reason") or None,
+            "document_ref": extra.get("document_ref") or None,
+        }
+        token_hash = chain.compute_token_hash(last[1] if last else None, event)
+        global_hash = chain.compute_global_hash(head.last_hash or None, token_hash)
+        record = (
+            self.sudo()
+            .with_context(cks_custody_append=True)
+            .create({**event, "token_hash": token_hash, "global_hash": global_hash})
+        )
+        head.write({"last_hash": global_hash, "event_count": event["global_sequence"]})
+        return record
+
+    @api.model
+    def _iter_chain_rows(self):
+        """Every event as a tuple in canonical order + stored hashes, read in keyset batches."""
+        after = 0
+        while True:
+            self.env.cr.execute(
+                f"SELECT {_SQL_COLUMNS}, token_hash, global_hash FROM cks_custody_event"
+                " WHERE global_sequence > %s ORDER BY global_sequence LIMIT %s",
+                [after, _BATCH],
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][1]
+
+    @api.model
+    def _verify_chain(self):
+        """Recompute both chains from the stored rows; returns (report, head problems, seconds)."""
+        self.env.flush_all()
+        start = time.perf_counter()
+        report = chain.verify(self._iter_chain_rows())
+        head = self.env.ref("cks_token_asset.custody_head_main").sudo()
+        problems = chain.check_head(report, head.last_hash or None, head.event_count)
+        return report, problems, time.perf_counter() - start

@@ -1,0 +1,81 @@
+import psycopg2
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .token_common import TokenCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustodyChain(TokenCase):
+    def _event(self, token, sequence):
+        return token.event_ids.filtered(lambda e: e.sequence == sequence)
+
+    def test_orm_refuses_changes(self):
+        event = self._event(self.token_a, 2)
+        with self.assertRaises(UserError):
+            event.write({"reason": "sửa"})
+        with self.assertRaises(UserError):
+            event.unlink()
+        with self.assertRaises(UserError):
+            self.env["cks.custody.event"].create({"token_id": self.token_a.id})
+
+    def test_trigger_refuses_sql_update_and_delete(self):
+        event = self._event(self.token_a, 2)
+        for statement in (
+            "UPDATE cks_custody_event SET reason = 'sửa' WHERE id = %s",
+            "DELETE FROM cks_custody_event WHERE id = %s",
+        ):
+            with self.subTest(statement=statement.split()[0]):
+                with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.Error) as caught, self.env.cr.savepoint():
+                    self.env.cr.execute(statement, [event.id])
+                self.assertIn("append-only", str(caught.exception))
+
+    def _without_trigger(self, statement, params):
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE cks_custody_event DISABLE TRIGGER cks_custody_event_append_only")
+        self.env.cr.execute(statement, params)
+        self.env.cr.execute("ALTER TABLE cks_custody_event ENABLE TRIGGER cks_custody_event_append_only")
+        self.env.invalidate_all()
+
+    def test_tampering_names_the_exact_event(self):
+        event = self._event(self.token_a, 2)
+        self._without_trigger("UPDATE cks_custody_event SET reason = 'Cấp cho Sở khác' WHERE id = %s", [event.id])
+        result = self.verify()
+        self.assertFalse(result.intact)
+        self.assertEqual(len(result.line_ids), 1, "one altered event is reported once")
+        line = result.line_ids
+        self.assertEqual((line.token_id, line.kind, line.sequence), (self.token_a, "token_hash_mismatch", 2))
+        self.assertEqual(line.global_sequence, event.global_sequence)
+
+    def test_deleting_a_whole_history_is_detected(self):
+        self.token_a._transition("relocate", location="Két sắt", reason="after device B's history")
+        self._without_trigger("DELETE FROM cks_custody_event WHERE token_id = %s", [self.token_b.id])
+        result = self.verify()
+        self.assertFalse(result.intact)
+        global_breaks = result.line_ids.filtered(
+            lambda line: line.kind in ("global_sequence_gap", "global_hash_mismatch")
+        )
+        self.assertEqual(global_breaks.token_id, self.token_a, "found at the next event of the chain")
+        self.assertEqual(global_breaks.sequence, 4)
+
+    def test_cutting_the_newest_events_is_detected(self):
+        last = self.env["cks.custody.event"].search([], order="global_sequence desc", limit=1)
+        self._without_trigger("DELETE FROM cks_custody_event WHERE id = %s", [last.id])
+        result = self.verify()
+        self.assertFalse(result.intact)
+        self.assertTrue(result.problems)
+
+    def test_clean_chain_and_daily_cron(self):
+        result = self.env["cks.custody.verification"]._cron_verify()
+        self.assertTrue(result.intact)
+        self.assertEqual(result.events_checked, self.env["cks.custody.event"].search_count([]))
+        self.assertFalse(result.activity_ids)
+
+    def test_broken_chain_cron_warns_auditors(self):
+        event = self._event(self.token_b, 1)
+        self._without_trigger("UPDATE cks_custody_event SET token_serial = 'VT-9999' WHERE id = %s", [event.id])
+        result = self.env["cks.custody.verification"]._cron_verify()
+        self.assertFalse(result.intact)
+        self.assertIn(self.users["auditor"], result.activity_ids.user_id)

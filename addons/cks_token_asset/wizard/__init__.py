@@ -1,0 +1,1 @@
+from . import cks_token_transition

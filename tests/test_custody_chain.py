@@ -1,0 +1,611 @@
+"""Tests of addons/cks_token_asset/lib/custody_chain.py (pure Python, no Odoo)."""
+
+import datetime as dt
+import hashlib
+import random
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+_ADDON = Path(__file__).resolve().parent.parent / "addons" / "cks_token_asset"
+sys.path.insert(0, str(_ADDON))
+# Several addons ship a top-level package called "lib" and their tests import it the same way.
+# If another addon's "lib" is already imported in this pytest run, let it find our module too;
+# if ours is the first, forget the bare "lib" afterwards so the next addon's tests import theirs.
+_OTHER_LIB = sys.modules.get("lib")
+if _OTHER_LIB is not None and str(_ADDON / "lib") not in list(_OTHER_LIB.__path__):
+    _OTHER_LIB.__path__.append(str(_ADDON / "lib"))
+
+from lib.custody_chain import (  # noqa: E402
+    EVENT_FIELDS,
+    GLOBAL_HASH_MISMATCH,
+    GLOBAL_SEQUENCE_GAP,
+    SEQUENCE_GAP,
+    TOKEN_HASH_MISMATCH,
+    ChainWriter,
+    benchmark,
+    canonical_bytes,
+    canonical_occurred_at,
+    chain_rows,
+    check_head,
+    compute_global_hash,
+    compute_token_hash,
+    event_row,
+    fast_canonical_bytes,
+    synthetic_events,
+    verify,
+)
+
+if _OTHER_LIB is None:
+    sys.modules.pop("lib", None)
+
+VN = "Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh"
+WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, 890123)
+
+
+def make_event(**changes):
+    event = {
+        "sequence": 1,
+        "global_sequence": 1,
+        "token_id": 42,
+        "token_serial": "540101010000ABCD",
+        "event_type": "handover",
+        "state_from": "assigned",
+        "state_to": "assigned",
+        "actor_id": 7,
+        "custodian_from_id": 11,
+        "custodian_to_id": 12,
+        "body_id": 3,
+        "location": VN,
+        "occurred_at": WHEN,
+        "reason": "Bàn giao theo biên bản Mẫu 14",
+        "document_ref": "14/BB-BG",
+    }
+    event.update(changes)
+    return event
+
+
+def build(n, tokens=None, seed=5):
+    """(events, rows, writer) of a clean chain."""
+    events = synthetic_events(n, tokens, seed=seed)
+    writer = ChainWriter()
+    rows = [event_row(event, *writer.append(event)) for event in events]
+    return events, rows, writer
+
+
+def rechain(events):
+    """Rows for ``events`` hashed as they are (what an attacker with write access would produce)."""
+    heads, head, rows = {}, None, []
+    for event in events:
+        token_hash = compute_token_hash(heads.get(event["token_id"]), event)
+        head = compute_global_hash(head, token_hash)
+        heads[event["token_id"]] = token_hash
+        rows.append(event_row(event, token_hash, head))
+    return rows
+
+
+def with_values(row, **changes):
+    values = list(row)
+    for name, value in changes.items():
+        values[EVENT_FIELDS.index(name)] = value
+    return tuple(values)
+
+
+def index_of(rows, token_id, sequence):
+    return next(i for i, row in enumerate(rows) if row[2] == token_id and row[0] == sequence)
+
+
+def busy_token(rows, minimum=5):
+    counts = {}
+    for row in rows:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    return next(token for token, count in counts.items() if count >= minimum)
+
+
+# --------------------------------------------------------------------------- canonical form
+
+
+def test_canonical_form_is_a_compact_json_array_in_field_order() -> None:
+    assert (
+        canonical_bytes(make_event())
+        == (
+            '[1,1,42,"540101010000ABCD","handover","assigned","assigned",7,11,12,3,'
+            '"Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh","2025-03-04T05:06:07.890123Z",'
+            '"Bàn giao theo biên bản Mẫu 14","14/BB-BG"]'
+        ).encode()
+    )
+    assert len(EVENT_FIELDS) == 15
+    assert len(set(EVENT_FIELDS)) == 15
+
+
+def test_canonical_bytes_do_not_depend_on_dict_order() -> None:
+    event = make_event()
+    reordered = dict(reversed(list(event.items())))
+    assert list(reordered) != list(event)
+    assert canonical_bytes(reordered) == canonical_bytes(event)
+    shuffled = list(event.items())
+    random.Random(3).shuffle(shuffled)
+    assert canonical_bytes(dict(shuffled)) == canonical_bytes(event)
+
+
+def test_vietnamese_text_is_nfc_normalised() -> None:
+    decomposed = unicodedata.normalize("NFD", VN)
+    assert decomposed != VN
+    assert canonical_bytes(make_event(location=decomposed)) == canonical_bytes(make_event(location=VN))
+    assert unicodedata.normalize("NFC", VN).encode() in canonical_bytes(make_event(location=decomposed))
+    # A different letter is still a different event.
+    assert canonical_bytes(make_event(location=VN.replace("Thuỷ", "Thủy"))) != canonical_bytes(make_event())
+
+
+def test_none_and_empty_string_differ() -> None:
+    assert canonical_bytes(make_event(reason=None)) != canonical_bytes(make_event(reason=""))
+    assert b",null," in canonical_bytes(make_event(state_from=None))
+    assert canonical_bytes(make_event(custodian_from_id=None)) != canonical_bytes(make_event(custodian_from_id=0))
+
+
+def test_field_boundaries_are_unambiguous() -> None:
+    a = canonical_bytes(make_event(reason='a","b', document_ref="c"))
+    b = canonical_bytes(make_event(reason="a", document_ref='b","c'))
+    assert a != b
+
+
+def test_datetimes_are_utc_with_microseconds_and_z() -> None:
+    aware = dt.datetime(2025, 3, 4, 12, 6, 7, 890123, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert canonical_occurred_at(aware) == "2025-03-04T05:06:07.890123Z"
+    assert canonical_occurred_at(WHEN) == "2025-03-04T05:06:07.890123Z"
+    assert canonical_occurred_at(dt.datetime(2025, 1, 1)) == "2025-01-01T00:00:00.000000Z"
+    assert canonical_occurred_at("2025-03-04 05:06:07.890123") == "2025-03-04T05:06:07.890123Z"
+    assert canonical_occurred_at("2025-03-04T12:06:07.890123+07:00") == "2025-03-04T05:06:07.890123Z"
+    assert canonical_occurred_at("2025-03-04T05:06:07.890123Z") == "2025-03-04T05:06:07.890123Z"
+    assert canonical_bytes(make_event(occurred_at=aware)) == canonical_bytes(make_event())
+    with pytest.raises(ValueError, match="ISO 8601"):
+        canonical_occurred_at("4/3/2025")
+    with pytest.raises(TypeError):
+        canonical_occurred_at(dt.date(2025, 3, 4))
+
+
+def test_missing_and_unknown_fields_are_refused() -> None:
+    event = make_event()
+    del event["reason"]
+    with pytest.raises(ValueError, match=r"missing \['reason'\]"):
+        canonical_bytes(event)
+    with pytest.raises(ValueError, match=r"unknown \['note'\]"):
+        canonical_bytes(make_event(note="x"))
+    event = make_event(note="x")
+    del event["reason"]
+    with pytest.raises(ValueError, match="missing"):
+        canonical_bytes(event)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"actor_id": True},
+        {"custodian_to_id": False},
+        {"token_id": "42"},
+        {"body_id": 3.0},
+        {"token_serial": None},
+        {"event_type": 5},
+        {"location": b"kho"},
+        {"occurred_at": None},
+        {"actor_id": None},
+    ],
+)
+def test_wrong_types_are_refused(changes) -> None:
+    with pytest.raises(TypeError):
+        canonical_bytes(make_event(**changes))
+
+
+def test_out_of_range_values_are_refused() -> None:
+    with pytest.raises(ValueError, match="sequence"):
+        canonical_bytes(make_event(sequence=0))
+    with pytest.raises(ValueError, match="surrogate"):
+        canonical_bytes(make_event(reason="\udc80"))
+
+
+# --------------------------------------------------------------------------- hashes
+
+
+def test_hash_formulas() -> None:
+    event = make_event()
+    first = compute_token_hash(None, event)
+    assert first == hashlib.sha256(b"CKS-TOKEN-v1\0" + bytes(32) + canonical_bytes(event)).hexdigest()
+    second_event = make_event(sequence=2, global_sequence=2)
+    second = compute_token_hash(first, second_event)
+    assert (
+        second == hashlib.sha256(b"CKS-TOKEN-v1\0" + bytes.fromhex(first) + canonical_bytes(second_event)).hexdigest()
+    )
+    head = compute_global_hash(None, first)
+    assert head == hashlib.sha256(b"CKS-GLOBAL-v1\0" + bytes(32) + bytes.fromhex(first)).hexdigest()
+    assert compute_global_hash(head, second) == (
+        hashlib.sha256(b"CKS-GLOBAL-v1\0" + bytes.fromhex(head) + bytes.fromhex(second)).hexdigest()
+    )
+    assert len(first) == 64
+    assert first == first.lower()
+    with pytest.raises(ValueError):
+        compute_global_hash("abcd", first)
+
+
+def test_chain_writer_checks_sequences() -> None:
+    writer = ChainWriter()
+    assert writer.next_sequences(42) == (1, 1)
+    token_hash, global_hash = writer.append(make_event())
+    assert (writer.head_hash, writer.head_count) == (global_hash, 1)
+    assert writer.tokens[42] == (1, token_hash)
+    assert writer.next_sequences(42) == (2, 2)
+    assert writer.next_sequences(43) == (1, 2)
+    with pytest.raises(ValueError, match="expected sequence 2"):
+        writer.append(make_event(sequence=3, global_sequence=2))
+    with pytest.raises(ValueError, match="global_sequence 2"):
+        writer.append(make_event(sequence=2, global_sequence=5))
+    assert writer.head_count == 1
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+def random_text(rng):
+    pieces = [
+        VN,
+        unicodedata.normalize("NFD", VN),
+        "Phòng Văn thư",
+        'quote " and backslash \\',
+        "tab\tnew\nline\r\x00\x1f\x7f",
+        "\n\u0303",  # a combining mark after an escaped control character
+        "\u2028\u2029 separators",
+        "emoji 🔐 và chữ ký số",
+        "",
+        " ",
+        "ASCII only",
+        "ệ",
+        "e\u0323\u0302",
+    ]
+    return "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 4)))
+
+
+def random_when(rng):
+    base = dt.datetime(2019, 1, 1) + dt.timedelta(seconds=rng.randrange(300_000_000), microseconds=rng.randrange(10**6))
+    offset = dt.timezone(dt.timedelta(hours=rng.choice([7, -5, 14])))
+    return rng.choice(
+        [
+            base,
+            base.replace(microsecond=0),
+            base.replace(tzinfo=dt.UTC),
+            base.replace(tzinfo=offset),
+            canonical_occurred_at(base),
+            base.isoformat(" "),
+            base.isoformat() + rng.choice(["Z", "+07:00", "-00:30"]),
+            base.replace(tzinfo=offset).isoformat(),
+        ]
+    )
+
+
+def random_events(n, seed=11):
+    rng = random.Random(seed)
+    last = {}
+    events = []
+    for gseq in range(1, n + 1):
+        token = rng.randrange(1, max(2, n // 8))
+        last[token] = last.get(token, 0) + 1
+
+        def maybe(value):
+            return None if rng.random() < 0.3 else value
+
+        events.append(
+            {
+                "sequence": last[token],
+                "global_sequence": gseq,
+                "token_id": token,
+                "token_serial": random_text(rng) if rng.random() < 0.2 else f"5401{token:012X}",
+                "event_type": rng.choice(["received", "issued", "handover", "lost", "location", "Bàn giao"]),
+                "state_from": maybe(random_text(rng)),
+                "state_to": maybe("assigned"),
+                "actor_id": rng.choice([1, 2, 10**12, 123456789]),
+                "custodian_from_id": maybe(rng.randrange(0, 10**9)),
+                "custodian_to_id": maybe(rng.randrange(0, 100)),
+                "body_id": maybe(rng.randrange(1, 900)),
+                "location": maybe(random_text(rng)),
+                "occurred_at": random_when(rng),
+                "reason": maybe(random_text(rng)),
+                "document_ref": maybe(rng.choice(["14/BB-BG", "15/BB-XN", random_text(rng)])),
+            }
+        )
+    return events
+
+
+def test_fast_path_equals_canonical_bytes() -> None:
+    events = random_events(2000)
+    for event in events:
+        row = tuple(event[name] for name in EVENT_FIELDS)
+        assert fast_canonical_bytes(row) == canonical_bytes(event), event
+    # verify() inlines the fast path: a chain hashed with canonical_bytes() must verify cleanly.
+    report = verify(chain_rows(events))
+    assert report.ok, report.summary()
+    assert report.events_checked == 2000
+
+
+def test_verify_accepts_canonical_timestamp_strings() -> None:
+    _events, rows, writer = build(500)
+    as_text = [with_values(row, occurred_at=canonical_occurred_at(row[12])) for row in rows]
+    report = verify(as_text)
+    assert report.ok
+    assert check_head(report, writer.head_hash, writer.head_count) == []
+
+
+def test_verify_normalises_stored_text_too() -> None:
+    _events, rows, _writer = build(200)
+    decomposed = [with_values(row, reason=unicodedata.normalize("NFD", row[13] or "")) for row in rows]
+    # Empty string instead of None is a different value: only rows whose reason was text stay valid.
+    decomposed = [d if r[13] is not None else r for d, r in zip(decomposed, rows, strict=True)]
+    assert any(d != r for d, r in zip(decomposed, rows, strict=True))
+    assert verify(decomposed).ok
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def test_clean_chain_of_10000_events() -> None:
+    _events, rows, writer = build(10_000)
+    report = verify(iter(rows))
+    assert report.ok, report.summary()
+    assert report.events_checked == 10_000
+    assert report.tokens_checked == len(writer.tokens)
+    assert report.token_breaks == {}
+    assert report.first_global_break is None
+    assert report.last_global_sequence == 10_000
+    assert report.last_global_hash == writer.head_hash
+    assert report.token_heads == writer.tokens
+    assert check_head(report, writer.head_hash, writer.head_count) == []
+    assert "no break" in report.summary()
+
+
+def test_empty_chain() -> None:
+    report = verify([])
+    assert report.ok
+    assert report.events_checked == 0
+    assert check_head(report, None, 0) == []
+    assert check_head(report, "00" * 32, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("custodian_to_id", 999_999),
+        ("custodian_from_id", None),
+        ("reason", "Sửa lý do"),
+        ("location", None),
+        ("document_ref", "14/BB-BG-sửa"),
+        ("actor_id", 1),
+        ("state_to", "lost"),
+    ],
+)
+def test_changed_field_breaks_exactly_that_event(name, value) -> None:
+    _events, rows, _writer = build(2000)
+    token = busy_token(rows)
+    i = index_of(rows, token, 3)
+    assert rows[i][EVENT_FIELDS.index(name)] != value
+    rows[i] = with_values(rows[i], **{name: value})
+    report = verify(rows)
+    assert not report.ok
+    assert report.token_break_count == 1
+    assert list(report.token_breaks) == [token]
+    brk = report.token_breaks[token]
+    assert (brk.kind, brk.token_id, brk.sequence, brk.global_sequence) == (TOKEN_HASH_MISMATCH, token, 3, rows[i][1])
+    assert report.global_break_count == 0  # the global chain covers the stored token hash
+    assert report.first_break_by_token() == {token: brk}
+
+
+def test_occurred_at_changed_by_one_microsecond() -> None:
+    _events, rows, _writer = build(2000)
+    token = busy_token(rows)
+    i = index_of(rows, token, 2)
+    rows[i] = with_values(rows[i], occurred_at=rows[i][12] + dt.timedelta(microseconds=1))
+    report = verify(rows)
+    assert report.token_break_count == 1
+    assert report.token_breaks[token].sequence == 2
+    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
+
+
+def test_forged_token_hash_breaks_the_global_chain() -> None:
+    events, rows, _writer = build(1000)
+    token = busy_token(rows)
+    i = index_of(rows, token, 2)
+    events[i] = dict(events[i], reason="Giả mạo")
+    forged = rechain(events)
+    # Attacker rewrites the token chain of this token completely; the global hashes stay old.
+    for j, (old, new) in enumerate(zip(rows, forged, strict=True)):
+        if old[2] == token:
+            rows[j] = (*new[:16], old[16])
+    report = verify(rows)
+    assert report.token_breaks == {}
+    brk = report.first_global_break
+    assert (brk.kind, brk.token_id, brk.sequence) == (GLOBAL_HASH_MISMATCH, token, 2)
+    assert report.first_break_by_token()[token] == brk
+
+
+def test_deleting_an_event_in_the_middle() -> None:
+    _events, rows, _writer = build(2000)
+    token = busy_token(rows)
+    i = index_of(rows, token, 3)
+    deleted = rows.pop(i)
+    report = verify(rows)
+    brk = report.token_breaks[token]
+    assert (brk.kind, brk.sequence) == (SEQUENCE_GAP, 4)
+    assert brk.global_sequence == rows[index_of(rows, token, 4)][1]
+    assert report.token_break_count == 1
+    assert report.global_break_count == 1
+    gbrk = report.first_global_break
+    assert (gbrk.kind, gbrk.global_sequence) == (GLOBAL_SEQUENCE_GAP, deleted[1] + 1)
+    assert gbrk.token_id == rows[i][2]
+
+
+def test_deleting_the_first_event_of_a_token() -> None:
+    _events, rows, _writer = build(500)
+    token = busy_token(rows)
+    rows.pop(index_of(rows, token, 1))
+    report = verify(rows)
+    assert report.token_breaks[token].kind == SEQUENCE_GAP
+    assert report.token_breaks[token].sequence == 2
+    assert "expected sequence 1" in str(report.token_breaks[token])
+
+
+def test_deleting_a_whole_token_is_seen_by_the_global_chain() -> None:
+    _events, rows, _writer = build(2000)
+    token = busy_token(rows)
+    gone = [row[1] for row in rows if row[2] == token]
+    rows = [row for row in rows if row[2] != token]
+    report = verify(rows)
+    assert token not in report.token_heads
+    assert report.token_breaks == {}  # every remaining token is intact ...
+    assert not report.ok  # ... but the database-wide chain is not
+    assert report.global_break_count >= 1
+    assert {brk.kind for brk in report.global_breaks} <= {GLOBAL_SEQUENCE_GAP, GLOBAL_HASH_MISMATCH}
+    assert report.first_global_break.global_sequence == gone[0] + 1
+
+
+def test_deleting_a_whole_token_and_renumbering_is_still_seen() -> None:
+    _events, rows, _writer = build(1000)
+    token = busy_token(rows)
+    kept = [row for row in rows if row[2] != token]
+    renumbered = [with_values(row, global_sequence=n) for n, row in enumerate(kept, 1)]
+    report = verify(renumbered)
+    assert report.global_break_count >= 1
+    assert report.first_global_break.kind == GLOBAL_HASH_MISMATCH
+    assert report.token_breaks  # the global sequence is part of every event's token hash
+
+
+def test_reordering_two_events() -> None:
+    _events, rows, _writer = build(1000)
+    # Two neighbouring events of different tokens read in the wrong order.
+    i = next(k for k in range(100, 900) if rows[k][2] != rows[k + 1][2])
+    swapped = list(rows)
+    swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
+    report = verify(swapped)
+    assert report.first_global_break.kind == GLOBAL_SEQUENCE_GAP
+    assert report.first_global_break.global_sequence == rows[i + 1][1]
+    # The same two events with their global sequence numbers exchanged (so they sort swapped).
+    a, b = rows[i], rows[i + 1]
+    exchanged = list(rows)
+    exchanged[i], exchanged[i + 1] = with_values(b, global_sequence=a[1]), with_values(a, global_sequence=b[1])
+    report = verify(exchanged)
+    assert set(report.token_breaks) == {a[2], b[2]}
+    assert {brk.kind for brk in report.token_breaks.values()} == {TOKEN_HASH_MISMATCH}
+    assert report.first_global_break.kind == GLOBAL_HASH_MISMATCH
+
+
+def test_reordering_two_events_of_one_token() -> None:
+    _events, rows, _writer = build(1000)
+    token = busy_token(rows)
+    i, j = index_of(rows, token, 2), index_of(rows, token, 3)
+    a, b = rows[i], rows[j]
+    rows[i] = with_values(b, global_sequence=a[1])
+    rows[j] = with_values(a, global_sequence=b[1])
+    report = verify(rows)
+    assert report.token_breaks[token].kind == SEQUENCE_GAP
+    assert report.token_breaks[token].sequence == 3
+    assert report.global_break_count >= 1
+
+
+def test_truncating_the_newest_events_is_seen_by_the_head() -> None:
+    _events, rows, writer = build(1000)
+    report = verify(rows[:-3])
+    assert report.ok  # a shorter chain is a valid chain ...
+    problems = check_head(report, writer.head_hash, writer.head_count)
+    assert len(problems) == 2  # ... but not the one the head record describes
+    assert "newest events deleted" in problems[0]
+    assert check_head(verify(rows), writer.head_hash, writer.head_count) == []
+    # An event appended without moving the head is reported too.
+    assert "outside the head" in check_head(verify(rows), writer.head_hash, writer.head_count - 1)[0]
+
+
+def test_breaks_are_reported_once_per_token_and_scanning_goes_on() -> None:
+    _events, rows, _writer = build(3000)
+    counts = {}
+    for row in rows:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    token_a, token_b = [token for token, count in counts.items() if count >= 6][:2]
+    ia2, ia5 = index_of(rows, token_a, 2), index_of(rows, token_a, 5)
+    ib4 = index_of(rows, token_b, 4)
+    rows[ia2] = with_values(rows[ia2], reason="sửa 1")
+    rows[ia5] = with_values(rows[ia5], custodian_to_id=1)
+    rows[ib4] = with_values(rows[ib4], body_id=None)
+    report = verify(rows)
+    assert set(report.token_breaks) == {token_a, token_b}
+    assert report.token_breaks[token_a].sequence == 2  # the first break of the token ...
+    assert report.token_breaks[token_b].sequence == 4  # ... and the other token's, later or earlier
+    assert report.token_break_count == 3  # no cascade: only the three edited events are wrong
+    assert report.global_break_count == 0
+    assert list(report.token_breaks) == sorted(
+        report.token_breaks, key=lambda t: report.token_breaks[t].global_sequence
+    )
+
+
+def test_tampered_stored_hashes_do_not_cascade() -> None:
+    _events, rows, _writer = build(1000)
+    token = busy_token(rows)
+    i = index_of(rows, token, 2)
+    rows[i] = (*rows[i][:15], "0" * 64, rows[i][16])
+    report = verify(rows)
+    assert report.token_break_count == 1
+    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
+    assert report.global_break_count == 1
+    assert report.first_global_break.global_sequence == rows[i][1]
+    j = i + 5
+    rows[j] = (*rows[j][:16], "not a hash")
+    report = verify(rows)
+    assert report.global_break_count == 2
+    assert report.global_breaks[1].global_sequence == rows[j][1]
+
+
+def test_malformed_rows_are_breaks_not_crashes() -> None:
+    _events, rows, _writer = build(300)
+    token = busy_token(rows)
+    i = index_of(rows, token, 2)
+    rows[i] = with_values(rows[i], occurred_at="hôm qua")
+    rows[i + 1] = with_values(rows[i + 1], location=3.5)
+    report = verify(rows)
+    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
+    assert "malformed" in report.token_breaks[token].detail
+    assert rows[i + 1][2] in report.token_breaks
+    assert report.global_break_count == 0
+
+
+def test_global_breaks_are_capped_but_counted() -> None:
+    _events, rows, _writer = build(300)
+    report = verify([(*row[:16], "f" * 64) for row in rows], max_global_breaks=10)
+    assert report.global_break_count == 300
+    assert len(report.global_breaks) == 10
+
+
+def test_benchmark_runs() -> None:
+    result = benchmark(2000, repeat=1)
+    assert result["events"] == 2000
+    assert result["events_per_second"] > 0
+    assert result["events_per_second_datetime"] > 0
+
+
+def test_verification_in_slices() -> None:
+    _events, rows, writer = build(3000)
+    first = verify(rows[:1200])
+    second = verify(rows[1200:], resume_from=first)
+    assert first.ok
+    assert second.ok, second.summary()
+    assert second.events_checked == 1800
+    assert second.token_heads == writer.tokens
+    assert check_head(second, writer.head_hash, writer.head_count) == []
+    assert check_head(first, writer.head_hash, writer.head_count) == [
+        "the chain ends at global sequence 1200, the head records 3000 events (newest events deleted)",
+        f"the last global hash is {first.last_global_hash!r}, the head records {writer.head_hash!r}",
+    ]
+    assert verify([], resume_from=second).last_global_hash == writer.head_hash
+    # A slice does not verify without its starting state, nor with someone else's.
+    assert not verify(rows[1200:]).ok
+    assert not verify(rows[1200:], resume_from=verify(rows[:1100])).ok
+    # Breaks inside a slice are found as in one pass.
+    token = rows[2000][2]
+    rows[2000] = with_values(rows[2000], reason="sửa")
+    report = verify(rows[1200:], resume_from=first)
+    assert list(report.token_breaks) == [token]
+    assert report.token_breaks[token].global_sequence == rows[2000][1]
