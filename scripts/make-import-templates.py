@@ -12,31 +12,31 @@ document dates, fixed zip timestamps), so re-running it changes nothing.
 """
 
 import datetime as dt
+import sys
 from pathlib import Path
 
+import polib
 import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "addons" / "cks_subscriber" / "static" / "xls"
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)
 
-KINDS = [
-    ("individual", "Cá nhân"),
-    ("organization", "Cơ quan, tổ chức"),
-    ("device", "Thiết bị, dịch vụ, phần mềm"),
-]
-EMPLOYMENT_STATUSES = [
-    ("working", "Đang công tác"),
-    ("transferred", "Đã chuyển công tác"),
-    ("retired", "Đã nghỉ hưu"),
-    ("left", "Đã thôi việc"),
-    ("deceased", "Đã từ trần"),
-]
-LEVELS = [
-    ("province", "Cấp tỉnh"),
-    ("department", "Sở, ban, ngành / cấp huyện"),
-    ("unit", "Đơn vị trực thuộc / cấp xã"),
-]
+_MODULE = ROOT / "addons" / "cks_subscriber"
+sys.path.insert(0, str(_MODULE))
+from lib.codes import BODY_LEVELS, EMPLOYMENT_STATUSES, SUBSCRIBER_KINDS  # noqa: E402  (the module's own codes)
+
+_VI = {entry.msgid: entry.msgstr for entry in polib.pofile(str(_MODULE / "i18n" / "vi.po")) if entry.msgstr}
+
+
+def _vietnamese(pairs):
+    """The codes with their Vietnamese labels, as the users see them in the application."""
+    return [(code, _VI.get(label, label)) for code, label in pairs]
+
+
+KINDS = _vietnamese(SUBSCRIBER_KINDS)
+EMPLOYMENT_STATUSES = _vietnamese(EMPLOYMENT_STATUSES)
+LEVELS = _vietnamese(BODY_LEVELS)
 
 
 def _codes(pairs):

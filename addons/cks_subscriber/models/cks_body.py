@@ -1,10 +1,6 @@
 from odoo import api, fields, models
 
-BODY_LEVELS = [
-    ("province", "Province"),
-    ("department", "Department / District"),
-    ("unit", "Unit / Commune"),
-]
+from ..lib.codes import BODY_LEVELS
 
 
 class CksBody(models.Model):

@@ -2,19 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.cccd import CccdError, validate_cccd
+from ..lib.codes import EMPLOYMENT_STATUSES, SUBSCRIBER_KINDS
 
-SUBSCRIBER_KINDS = [
-    ("individual", "Individual"),
-    ("organization", "Organisation"),
-    ("device", "Device, Service or Software"),
-]
-EMPLOYMENT_STATUSES = [
-    ("working", "Working"),
-    ("transferred", "Transferred"),
-    ("retired", "Retired"),
-    ("left", "Left the Service"),
-    ("deceased", "Deceased"),
-]
 # Statuses that oblige the revocation of the subscriber's certificates: retirement,
 # leaving, death, and a transfer that makes the certificate's data wrong
 # (QĐ 25/2020 Vĩnh Phúc, Điều 7.3; QĐ 29/2021 Điện Biên, Điều 18; TT 185/2019 Điều 9).
