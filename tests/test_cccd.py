@@ -1,14 +1,9 @@
 """Tests of addons/cks_subscriber/lib/cccd.py (pure Python, no Odoo)."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "addons" / "cks_subscriber"))
-
 import datetime as dt
 
 import pytest
-from lib.cccd import PROVINCE_CODES, CccdError, birth_year, sex, validate_cccd
+from cks_subscriber_lib.cccd import PROVINCE_CODES, CccdError, birth_year, sex, validate_cccd
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -3,23 +3,14 @@
 Every key and certificate is generated here in memory; the only files written go to tmp_path.
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "addons" / "cks_subscriber"))
-
 import dataclasses
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from lib.cert_factory import LEAF_NAME, LEAF_SERIAL, LEAF_SUBJECT, Pki, make_pki
-from lib.certificate import (
+from cks_subscriber_lib.cert_factory import LEAF_NAME, LEAF_SERIAL, LEAF_SUBJECT, Pki, make_pki
+from cks_subscriber_lib.certificate import (
     MAX_NEW_YEARS,
     MAX_RENEWAL_YEARS,
     RENEWAL_ALREADY_RENEWED,
@@ -37,6 +28,11 @@ from lib.certificate import (
     parse_certificate,
     renewal_eligibility,
 )
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

@@ -3,22 +3,10 @@
 import datetime as dt
 import hashlib
 import random
-import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
-
-_ADDON = Path(__file__).resolve().parent.parent / "addons" / "cks_token_asset"
-sys.path.insert(0, str(_ADDON))
-# Several addons ship a top-level package called "lib" and their tests import it the same way.
-# If another addon's "lib" is already imported in this pytest run, let it find our module too;
-# if ours is the first, forget the bare "lib" afterwards so the next addon's tests import theirs.
-_OTHER_LIB = sys.modules.get("lib")
-if _OTHER_LIB is not None and str(_ADDON / "lib") not in list(_OTHER_LIB.__path__):
-    _OTHER_LIB.__path__.append(str(_ADDON / "lib"))
-
-from lib.custody_chain import (  # noqa: E402
+from cks_token_asset_lib.custody_chain import (
     EVENT_FIELDS,
     GLOBAL_HASH_MISMATCH,
     GLOBAL_SEQUENCE_GAP,
@@ -37,9 +25,6 @@ from lib.custody_chain import (  # noqa: E402
     synthetic_events,
     verify,
 )
-
-if _OTHER_LIB is None:
-    sys.modules.pop("lib", None)
 
 VN = "Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh"
 WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, 890123)
