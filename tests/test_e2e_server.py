@@ -4,8 +4,6 @@ a login, and the application's menu in the web client's menu tree."""
 
 import json
 import os
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
@@ -19,42 +17,10 @@ DB = os.environ.get("CKS_TEST_DB")
 pytestmark = pytest.mark.skipif(not DB, reason="needs CKS_TEST_DB, set by `make test`")
 
 
-@pytest.fixture(scope="module")
-def server():
-    port = subprocess.check_output([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/free-port.py")], text=True)
-    port = port.strip()
-    proc = subprocess.Popen(
-        [
-            str(ROOT / "scripts/odoo"),
-            "-d",
-            DB,
-            "--db-filter",
-            f"^{DB}$",
-            "--http-port",
-            port,
-            "--max-cron-threads=0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/web/health", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break  # it answers
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("the Odoo server exited while starting")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the Odoo server did not answer within 60 s")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+def test_login_page_answers(server):
+    with urllib.request.urlopen(server + "/web/login", timeout=30) as resp:
+        assert resp.status == 200
+        assert b"oe_login_form" in resp.read()
 
 
 def _opener():
@@ -66,12 +32,6 @@ def _json(opener, url, params):
     req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     with opener.open(req, timeout=30) as resp:
         return json.load(resp)
-
-
-def test_login_page_answers(server):
-    with urllib.request.urlopen(server + "/web/login", timeout=30) as resp:
-        assert resp.status == 200
-        assert b"oe_login_form" in resp.read()
 
 
 def test_admin_logs_in_and_sees_the_application(server):

@@ -11,5 +11,6 @@
         "security/cks_token_rules.xml",
         "data/cks_token_data.xml",
         "views/cks_token_views.xml",
+        "views/cks_handover_views.xml",
     ],
 }

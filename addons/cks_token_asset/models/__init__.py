@@ -2,3 +2,4 @@ from . import cks_custody_head
 from . import cks_custody_event
 from . import cks_token
 from . import cks_custody_verification
+from . import cks_handover

@@ -31,6 +31,9 @@ TRANSITIONS = {
     "return_focal": ({"issued", "recovered"}, "returned_focal", "returned"),
     "return_ca": ({"received", "returned_focal"}, "returned_ca", "returned"),
     "relocate": (None, None, "location"),  # any state but the last; the state does not change
+    # change of the person in charge, with a Mẫu 14 record (QĐ 19/2020 Hà Tĩnh, Điều 11.3;
+    # QĐ 09/2023 Bắc Ninh, Điều 16.1): written by cks.handover once both sides confirmed
+    "handover": ({"assigned"}, "assigned", "handover"),
 }
 # Fields that only the transitions may change (each change is a custody event).
 CUSTODY_FIELDS = ("state", "custodian_id", "body_id", "location")
@@ -133,7 +136,7 @@ class CksToken(models.Model):
                 )
         if move == "issue" and not body:
             raise UserError(self.env._("Choose the managing body the device is issued to."))
-        if move == "assign" and not custodian:
+        if move in ("assign", "handover") and not custodian:
             raise UserError(self.env._("Choose the custodian the device is assigned to."))
         if move == "relocate" and not location:
             raise UserError(self.env._("Give the new storage location."))
