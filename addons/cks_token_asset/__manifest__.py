@@ -12,5 +12,6 @@
         "data/cks_token_data.xml",
         "views/cks_token_views.xml",
         "views/cks_handover_views.xml",
+        "views/cks_loss_report_views.xml",
     ],
 }
