@@ -13,5 +13,6 @@
         "views/cks_token_views.xml",
         "views/cks_handover_views.xml",
         "views/cks_loss_report_views.xml",
+        "views/cks_stocktake_views.xml",
     ],
 }

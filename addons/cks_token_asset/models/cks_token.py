@@ -31,6 +31,7 @@ TRANSITIONS = {
     "return_focal": ({"issued", "recovered"}, "returned_focal", "returned"),
     "return_ca": ({"received", "returned_focal"}, "returned_ca", "returned"),
     "relocate": (None, None, "location"),  # any state but the last; the state does not change
+    "stocktake": (None, None, "stocktake"),  # seen present during a stocktake
     # change of the person in charge, with a Mẫu 14 record (QĐ 19/2020 Hà Tĩnh, Điều 11.3;
     # QĐ 09/2023 Bắc Ninh, Điều 16.1): written by cks.handover once both sides confirmed
     "handover": ({"assigned"}, "assigned", "handover"),
