@@ -1,7 +1,7 @@
-from psycopg2.errors import LockNotAvailable
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .cks_token import lock_rows_nowait
 
 HANDOVER_STATES = [
     ("draft", "Draft"),
@@ -49,13 +49,21 @@ class CksHandover(models.Model):
         for handover in self:
             handover.is_receiver = handover.receiver_id == self.env.user
 
-    def _lock(self):
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM cks_handover WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
-        except LockNotAvailable:
-            raise UserError(self.env._("This record is being confirmed by someone else right now.")) from None
-        self.invalidate_recordset(["state"])
+    def _take_as_receiver(self):
+        """Checks that the current user is the receiver, locks the record and returns it with
+        elevated rights (the receiver may not see the devices before they are theirs)."""
+        self.ensure_one()
+        if self.receiver_id != self.env.user:
+            raise UserError(
+                self.env._(
+                    "Only the receiver, %(name)s, can confirm or refuse this record.", name=self.receiver_id.name
+                )
+            )
+        handover = self.sudo()
+        lock_rows_nowait(handover, self.env._("This record is being confirmed by someone else right now."))
+        if handover.state != "waiting":
+            raise UserError(self.env._("Record %(name)s is not waiting for confirmation.", name=handover.name))
+        return handover
 
     def _check_custody(self):
         for handover in self:
@@ -92,15 +100,6 @@ class CksHandover(models.Model):
                 summary=self.env._("Confirm the receipt of the devices of record %(name)s", name=handover.name),
             )
 
-    def _check_receiver(self):
-        self.ensure_one()
-        if self.receiver_id != self.env.user:
-            raise UserError(
-                self.env._(
-                    "Only the receiver, %(name)s, can confirm or refuse this record.", name=self.receiver_id.name
-                )
-            )
-
     def action_confirm_receipt(self):
         """The receiver confirms: custody changes and one event per device is chained.
 
@@ -108,12 +107,7 @@ class CksHandover(models.Model):
         their identity is checked the record is processed with elevated rights; the events
         still name the receiver as the one who recorded them.
         """
-        self.ensure_one()
-        self._check_receiver()
-        handover = self.sudo()
-        handover._lock()
-        if handover.state != "waiting":
-            raise UserError(self.env._("Record %(name)s is not waiting for confirmation.", name=handover.name))
+        handover = self._take_as_receiver()
         tokens = handover.line_ids.token_id
         tokens._lock_rows()
         handover._check_custody()
@@ -127,12 +121,7 @@ class CksHandover(models.Model):
         handover.activity_ids.action_feedback(feedback=self.env._("Received"))
 
     def action_refuse(self):
-        self.ensure_one()
-        self._check_receiver()
-        handover = self.sudo()
-        handover._lock()
-        if handover.state != "waiting":
-            raise UserError(self.env._("Record %(name)s is not waiting for confirmation.", name=handover.name))
+        handover = self._take_as_receiver()
         if not handover.refusal_reason:
             raise UserError(self.env._("Say why the record is refused."))
         handover.write({"state": "refused"})

@@ -40,6 +40,20 @@ TRANSITIONS = {
 CUSTODY_FIELDS = ("state", "custodian_id", "body_id", "location")
 
 
+def lock_rows_nowait(records, message):
+    """Take the records' rows for this transaction, or raise `message` at once if another
+    transaction holds them (two people confirming the same device never wait on each other)."""
+    try:
+        with records.env.cr.savepoint(flush=False):
+            # the table name is the model's own, never user input
+            records.env.cr.execute(
+                f"SELECT id FROM {records._table} WHERE id IN %s FOR UPDATE NOWAIT", [tuple(records.ids)]
+            )
+    except LockNotAvailable:
+        raise UserError(message) from None
+    records.invalidate_recordset()
+
+
 class CksToken(models.Model):
     """A key-storage device (thiết bị lưu khóa bí mật), managed as a "Mật" State secret."""
 
@@ -108,15 +122,7 @@ class CksToken(models.Model):
             raise UserError(self.env._("A device with a custody history cannot be deleted; archive it."))
 
     def _lock_rows(self):
-        """Take the devices' rows for this transaction, or refuse at once if another is changing them."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM cks_token WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
-        except LockNotAvailable:
-            raise UserError(
-                self.env._("Another user is changing this device right now; try again in a moment.")
-            ) from None
-        self.invalidate_recordset(CUSTODY_FIELDS)
+        lock_rows_nowait(self, self.env._("Another user is changing this device right now; try again in a moment."))
 
     def _transition(self, move, body=None, custodian=None, location=None, reason=None, document_ref=None):
         """Move the devices and append one custody event each; checks access, state and input."""
