@@ -4,9 +4,10 @@
 
 Loads BENCH_TOKENS devices and BENCH_EVENTS custody events (hashes computed with
 the addon's chain core, rows written with COPY), then times:
-- the full-chain verification as the daily cron runs it (`_verify_chain`: reading
-  every row from PostgreSQL plus recomputing both chains), in events per second;
-- the floor: reading the same rows alone, without hashing;
+- the full-chain verification as the daily cron runs it (`_verify_chain`: every row
+  streamed from PostgreSQL with COPY and both chains recomputed), in events per second,
+  with the default number of processes (two on two cores) and with one;
+- the floor: streaming the same rows alone (COPY into a sink that does nothing);
 - a naive verification through the ORM, one event record at a time (measured on
   BENCH_NAIVE events and extrapolated, printed as such);
 and prints the ratio naive / cron measured in the same run.
@@ -17,6 +18,7 @@ import io
 import os
 import random
 import time
+from types import SimpleNamespace
 
 from odoo.addons.cks_token_asset.lib import custody_chain as chain
 
@@ -78,9 +80,7 @@ for index in range(EVENTS):
         "reason": "Bàn giao theo Mẫu 14",
         "document_ref": f"{index % 999 + 1}/BB-BG",
     }
-    token_hash, global_hash = writer.append(event)
-    values = [chain.canonical_occurred_at(v) if k == "occurred_at" else v for k, v in event.items()]
-    buffer.write("\t".join("\\N" if v is None else str(v) for v in values) + f"\t{token_hash}\t{global_hash}\n")
+    buffer.write(chain.event_line(event, *writer.append(event)).decode())  # a COPY line, as stored
 hash_seconds = time.perf_counter() - start
 buffer.seek(0)
 start = time.perf_counter()
@@ -99,19 +99,42 @@ cr.commit()
 # ------------------------------------------------------------------ measurements
 Event = env["cks.custody.event"]
 
-start = time.perf_counter()
-count = sum(1 for _row in Event._iter_chain_rows())
-floor = time.perf_counter() - start
-figure("floor: read every row, no hashing", count, floor)
+Param = env["ir.config_parameter"].sudo()
 
-timings = []
-for _attempt in range(2):
+
+def floor():
+    count = [0]
+
+    def write(_line):
+        count[0] += 1
+
     start = time.perf_counter()
-    report, problems, _seconds = Event._verify_chain()
-    timings.append(time.perf_counter() - start)
-    assert report.ok and not problems, (report.first_break_by_token(), problems)
-cron_seconds = min(timings)
-figure("verify: whole chain (read + recompute)", report.events_checked, cron_seconds, "best of 2")
+    cr.execute(chain.SESSION_SQL)
+    cr.copy_expert(chain.copy_sql(), SimpleNamespace(write=write))
+    return count[0], time.perf_counter() - start
+
+
+def verify(processes):
+    Param.set_param("cks_token_asset.verify_processes", processes)
+    cr.commit()  # a transaction that has written nothing may hand slices to workers
+    timings = []
+    for _attempt in range(3):
+        start = time.perf_counter()
+        report, problems, _seconds = Event._verify_chain()
+        timings.append(time.perf_counter() - start)
+        assert report.ok and not problems, (report.first_break_by_token(), problems)
+        cr.rollback()
+    return report, min(timings)
+
+
+count, floor_seconds = min((floor() for _ in range(3)), key=lambda pair: pair[1])
+figure("floor: stream every row (COPY), no hashing", count, floor_seconds, "best of 3")
+report1, single_seconds = verify(1)
+figure("verify: whole chain, 1 process", report1.events_checked, single_seconds, "best of 3")
+report, cron_seconds = verify(0)
+figure(f"verify: whole chain, {report.slices} processes (default)", report.events_checked, cron_seconds, "best of 3")
+Param.set_param("cks_token_asset.verify_processes", False)
+cr.commit()
 
 # naive: the ORM, one event at a time, recomputing the same hashes
 ids = Event.search([], order="global_sequence", limit=NAIVE).ids
@@ -138,7 +161,8 @@ print(f" {'Phase':<52} | {'Rows':>10} | {'Seconds':>8} | {'Rows/s':>10} | Note")
 for label, rows, seconds, rate, note in rows_out:
     print(f" {label:<52} | {rows:>10} | {seconds:>8} | {rate:>10} | {note}")
 print(
-    f"\nVerification: {report.events_checked / cron_seconds:,.0f} events/s (target 300,000); reading alone "
-    f"{count / floor:,.0f} rows/s."
+    f"\nVerification: {report.events_checked / cron_seconds:,.0f} events/s with {report.slices} processes, "
+    f"{report1.events_checked / single_seconds:,.0f} with one (target 300,000); streaming the rows alone "
+    f"{count / floor_seconds:,.0f} rows/s."
 )
 print(f"Ratio naive ORM verification / cron verification: {naive_seconds / cron_seconds:.1f}x")

@@ -1,13 +1,16 @@
+import logging
+import os
 import time
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
+from ..lib import chain_worker
 from ..lib import custody_chain as chain
 
-# Columns in the chain's canonical order (lib.custody_chain.EVENT_FIELDS), as SQL.
-_SQL_COLUMNS = ", ".join(chain.SQL_OCCURRED_AT if name == "occurred_at" else name for name in chain.EVENT_FIELDS)
-_BATCH = 50_000
+_logger = logging.getLogger(__name__)
+# Below this many events one process verifies the whole chain (starting a worker costs ~0.1 s).
+_PARALLEL_FROM = 100_000
 
 
 class CksCustodyEvent(models.Model):
@@ -108,6 +111,8 @@ class CksCustodyEvent(models.Model):
             "reason": extra.get("reason") or None,
             "document_ref": extra.get("document_ref") or None,
         }
+        # store exactly what is hashed: text in NFC, the instant as a naive UTC datetime
+        event = chain.normalise_event(event)
         token_hash = chain.compute_token_hash(last[1] if last else None, event)
         global_hash = chain.compute_global_hash(head.last_hash or None, token_hash)
         record = (
@@ -119,27 +124,62 @@ class CksCustodyEvent(models.Model):
         return record
 
     @api.model
-    def _iter_chain_rows(self):
-        """Every event as a tuple in canonical order + stored hashes, read in keyset batches."""
-        after = 0
-        while True:
-            self.env.cr.execute(
-                f"SELECT {_SQL_COLUMNS}, token_hash, global_hash FROM cks_custody_event"
-                " WHERE global_sequence > %s ORDER BY global_sequence LIMIT %s",
-                [after, _BATCH],
-            )
-            rows = self.env.cr.fetchall()
-            if not rows:
-                return
-            yield from rows
-            after = rows[-1][1]
+    def _verify_slice(self, first, last):
+        """Stream the events of ``first..last`` (global sequence) through the chain core."""
+        verifier = chain.StreamVerifier()
+        self.env.cr.execute(chain.SESSION_SQL)
+        self.env.cr.copy_expert(chain.copy_sql(first, last, self._table), verifier)
+        return verifier.finish()
+
+    def _verification_processes(self, count):
+        """How many processes verify ``count`` events: more than one only for a large chain,
+        on a machine with the cores, and in a transaction that has not written events or the head
+        (a worker sees the committed rows of this transaction's snapshot, not its changes)."""
+        wanted = int(self.env["ir.config_parameter"].sudo().get_param("cks_token_asset.verify_processes", 0)) or min(
+            2, os.cpu_count() or 1
+        )
+        threshold = int(
+            self.env["ir.config_parameter"].sudo().get_param("cks_token_asset.verify_parallel_from", _PARALLEL_FROM)
+        )
+        if wanted < 2 or count < max(threshold, wanted):
+            return 1
+        # INSERT/UPDATE/DELETE hold ROW EXCLUSIVE on the table until the transaction ends
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'RowExclusiveLock'
+                AND relation IN (%s::regclass, 'cks_custody_head'::regclass)""",
+            [self._table],
+        )
+        return 1 if self.env.cr.fetchone()[0] else wanted
 
     @api.model
     def _verify_chain(self):
-        """Recompute both chains from the stored rows; returns (report, head problems, seconds)."""
+        """Recompute both chains from the stored rows; returns (report, head problems, seconds).
+
+        Large chains are cut into slices of global sequence verified at the same time by worker
+        processes on this transaction's snapshot (``pg_export_snapshot``), this process taking
+        the first slice; the links between slices are checked by ``merge()``.  A worker that
+        fails is replaced by this process verifying its slice.
+        """
         self.env.flush_all()
         start = time.perf_counter()
-        report = chain.verify(self._iter_chain_rows())
         head = self.env.ref("cks_token_asset.custody_head_main").sudo()
-        problems = chain.check_head(report, head.last_hash or None, head.event_count)
+        head_hash, head_count = head.last_hash or None, head.event_count
+        bounds = chain.slice_bounds(head_count, self._verification_processes(head_count))
+        workers = []
+        if len(bounds) > 1:
+            self.env.cr.execute("SELECT pg_export_snapshot()")
+            snapshot = self.env.cr.fetchone()[0]
+            _dbname, connect = sql_db.connection_info_for(self.env.cr.dbname)
+            workers = [chain_worker.start(connect, snapshot, first, last) for first, last in bounds[1:]]
+        results = [self._verify_slice(*bounds[0])]
+        for (first, last), worker in zip(bounds[1:], workers, strict=True):
+            plain, error = chain_worker.collect(worker)
+            if plain is None:
+                _logger.warning("custody chain worker failed, verifying its slice here: %s", error)
+                results.append(self._verify_slice(first, last))
+            else:
+                results.append(chain.SliceResult.from_plain(plain))
+        report = chain.merge(results)
+        report.slices = len(bounds)
+        problems = chain.check_head(report, head_hash, head_count)
         return report, problems, time.perf_counter() - start

@@ -16,6 +16,7 @@ class CksCustodyVerification(models.Model):
     tokens_checked = fields.Integer(readonly=True)
     seconds = fields.Float(readonly=True, digits=(16, 3))
     events_per_second = fields.Integer(readonly=True)
+    processes = fields.Integer(readonly=True, help="Processes that verified slices of the chain at the same time.")
     problems = fields.Text(readonly=True)
     line_ids = fields.One2many("cks.custody.verification.line", "verification_id", "Broken Links", readonly=True)
 
@@ -38,6 +39,7 @@ class CksCustodyVerification(models.Model):
                 "tokens_checked": report.tokens_checked,
                 "seconds": seconds,
                 "events_per_second": int(report.events_checked / seconds) if seconds else 0,
+                "processes": report.slices,
                 "problems": "\n".join(head_problems + [str(brk) for brk in report.global_breaks[:20]]) or False,
                 "line_ids": [
                     fields.Command.create(

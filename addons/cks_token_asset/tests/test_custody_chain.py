@@ -1,9 +1,12 @@
+from types import SimpleNamespace
+
 import psycopg2
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..lib import custody_chain as chain
 from .token_common import TokenCase
 
 
@@ -79,3 +82,24 @@ class TestCustodyChain(TokenCase):
         result = self.env["cks.custody.verification"]._cron_verify()
         self.assertFalse(result.intact)
         self.assertIn(self.users["auditor"], result.activity_ids.user_id)
+
+    def test_postgresql_prints_the_canonical_line(self):
+        """The chain hashes the line COPY prints; the event is stored so that this line is the
+        canonical form the hash was made of, whatever the text holds."""
+        awkward = "Bàn giao\tlúc 8h\nphòng \\ Văn thư \\N" + "\u0065\u0323\u0302"  # "ệ" decomposed
+        self.token_a._transition("relocate", location="Tủ\rsắt", reason=awkward, document_ref="14/BB-BG")
+        event = self.token_a.event_ids.sorted("sequence")[-1]
+        self.assertEqual(event.reason, "Bàn giao\tlúc 8h\nphòng \\ Văn thư \\Nệ", "stored in NFC")
+        self.env.flush_all()
+        lines = []
+        self.env.cr.execute(chain.SESSION_SQL)
+        self.env.cr.copy_expert(
+            chain.copy_sql(event.global_sequence, event.global_sequence), SimpleNamespace(write=lines.append)
+        )
+        stored = {name: event[name] for name in chain.EVENT_FIELDS}
+        for name in ("token_id", "actor_id", "custodian_from_id", "custodian_to_id", "body_id"):
+            stored[name] = stored[name].id or None
+        for name in ("state_from", "state_to", "location", "reason", "document_ref"):
+            stored[name] = stored[name] or None
+        self.assertEqual(lines, [chain.event_line(stored, event.token_hash, event.global_hash)])
+        self.assertTrue(self.verify().intact)

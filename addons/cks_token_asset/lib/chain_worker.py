@@ -1,0 +1,79 @@
+"""Verifies one slice of the custody chain in a process of its own.
+
+The parent (``cks.custody.event._verify_chain``) exports its transaction's snapshot with
+``pg_export_snapshot()`` and starts one worker per extra slice::
+
+    python chain_worker.py   < {"connect": {...psycopg2 keywords...}, "snapshot": "...",
+                                "first": 500001, "last": null}
+
+The worker opens a read-only REPEATABLE READ transaction on that snapshot (so it sees exactly
+the rows the parent sees), streams its slice with ``COPY`` into
+:class:`custody_chain.StreamVerifier` and writes the pickled
+:meth:`custody_chain.SliceResult.to_plain` (builtins only) to stdout.  The connection
+parameters come on stdin, never on the command line.  Standard library and psycopg2 only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+WORKER = os.path.abspath(__file__)
+
+
+def start(connect: dict[str, Any], snapshot: str, first: int | None, last: int | None) -> subprocess.Popen:
+    """Start a worker on ``first..last``; collect it with :func:`collect`."""
+    process = subprocess.Popen(
+        [sys.executable, WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdin.write(json.dumps({"connect": connect, "snapshot": snapshot, "first": first, "last": last}).encode())
+    process.stdin.close()
+    process.stdin = None  # communicate() must not touch it again
+    return process
+
+
+def collect(process: subprocess.Popen, timeout: float | None = None) -> tuple[dict[str, Any] | None, str]:
+    """(the slice's plain result, "") or (None, the worker's error output)."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        process.kill()
+        return None, str(exc)
+    if process.returncode != 0:
+        return None, err.decode(errors="replace")[-2000:] or f"exit status {process.returncode}"
+    try:
+        return pickle.loads(out), ""
+    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
+        return None, f"unreadable result: {exc}"
+
+
+def main() -> None:
+    import psycopg2  # noqa: PLC0415 (only the worker needs it)
+    import psycopg2.extensions  # noqa: PLC0415
+
+    sys.path.insert(0, os.path.dirname(WORKER))
+    import custody_chain as chain  # noqa: PLC0415
+
+    params = json.load(sys.stdin)
+    connection = psycopg2.connect(**params["connect"])
+    try:
+        connection.set_session(isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ, readonly=True)
+        connection.set_client_encoding("UTF8")
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [params["snapshot"]])
+            cursor.execute(chain.SESSION_SQL)
+            verifier = chain.StreamVerifier()
+            cursor.copy_expert(chain.copy_sql(params["first"], params["last"]), verifier)
+            result = verifier.finish()
+        connection.rollback()
+    finally:
+        connection.close()
+    pickle.dump(result.to_plain(), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""End to end: the custody chain verified by two processes on the running server (this one
+and a worker on its exported snapshot), clean, then after an event on the boundary of the two
+slices was changed in the database behind the trigger's back: the break is named there."""
+
+import os
+import subprocess
+import uuid
+
+from odoo_rpc import Session
+
+DB = os.environ.get("CKS_TEST_DB")
+PARAMS = ("cks_token_asset.verify_parallel_from", "cks_token_asset.verify_processes")
+
+
+def _sql(statement):
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DB, "-c", statement], check=True)
+
+
+def _set_reason(global_sequence, reason):
+    value = "NULL" if reason is None else f"$cks${reason}$cks$"
+    _sql(
+        "BEGIN; ALTER TABLE cks_custody_event DISABLE TRIGGER cks_custody_event_append_only;"
+        f" UPDATE cks_custody_event SET reason = {value} WHERE global_sequence = {int(global_sequence)};"
+        " ALTER TABLE cks_custody_event ENABLE TRIGGER cks_custody_event_append_only; COMMIT;"
+    )
+
+
+def _verify(admin):
+    action = admin.call("cks.custody.verification", "action_run")
+    fields = ["intact", "processes", "events_checked", "line_ids"]
+    result = admin.call("cks.custody.verification", "read", [action["res_id"]], fields)[0]
+    lines = admin.call(
+        "cks.custody.verification.line", "read", result["line_ids"], ["kind", "sequence", "global_sequence"]
+    )
+    return result, lines
+
+
+def _history(admin):
+    """A few devices moved through the backend's own wizard: a committed custody history."""
+    tag = uuid.uuid4().hex[:6]
+    body = admin.call("cks.body", "create", {"name": f"Sở kiểm tra chuỗi {tag}", "has_legal_personality": True})
+    for index in range(4):
+        token = admin.call("cks.token", "create", {"serial": f"E2E-CHAIN-{tag}-{index}"})
+        for move, extra in (("issue", {"body_id": body}), ("relocate", {"location": "Tủ sắt"})):
+            wizard = admin.call(
+                "cks.token.transition",
+                "create",
+                {"token_ids": [(6, 0, [token])], "move": move, "reason": "e2e", **extra},
+            )
+            admin.call("cks.token.transition", "action_confirm", [wizard])
+
+
+def test_two_processes_verify_and_name_the_changed_event(server):
+    admin = Session(server, DB)
+    admin.login("admin", "admin")
+    _history(admin)
+    for key in PARAMS:
+        admin.call("ir.config_parameter", "set_param", key, "2")
+    try:
+        clean, lines = _verify(admin)
+        assert clean["processes"] == 2
+        assert clean["intact"], lines
+        assert clean["events_checked"] >= 8
+        boundary = clean["events_checked"] // 2 + 1  # the first event of the worker's slice
+        event = admin.call(
+            "cks.custody.event", "search_read", [("global_sequence", "=", boundary)], ["reason", "sequence"]
+        )[0]
+        _set_reason(boundary, "Sửa trái phép")
+        try:
+            broken, lines = _verify(admin)
+        finally:
+            _set_reason(boundary, event["reason"] or None)
+        assert broken["processes"] == 2
+        assert not broken["intact"]
+        assert [(line["kind"], line["sequence"], line["global_sequence"]) for line in lines] == [
+            ("token_hash_mismatch", event["sequence"], boundary)
+        ]
+        again, _lines = _verify(admin)
+        assert again["intact"]
+    finally:
+        for key in PARAMS:
+            admin.call("ir.config_parameter", "set_param", key, False)
