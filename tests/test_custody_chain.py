@@ -699,6 +699,6 @@ def test_breaks_on_slice_boundaries() -> None:
             tampered[i] = changed
             report = check(tampered)
             assert not report.ok
+            lines = [raw_line(row) for row in tampered]
             for cut_at in range(1, 60):
-                lines = [raw_line(row) for row in tampered]
                 same(report, merge([verify_slice(lines[:cut_at]), verify_slice(lines[cut_at:])]))

@@ -209,10 +209,27 @@ def canonical_text(value: str) -> str:
     return text
 
 
-def _utc_naive(value: dt.datetime) -> dt.datetime:
+def _utc_instant(value: dt.datetime | str) -> dt.datetime:
+    """``value`` (datetime or ISO 8601 string) as a naive UTC ``datetime``, validated."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"occurred_at: not an ISO 8601 date-time: {value!r}") from exc
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"occurred_at must be a datetime or an ISO 8601 string, not {type(value).__name__}")
     if value.tzinfo is not None and value.utcoffset() is not None:
-        return value.astimezone(_UTC).replace(tzinfo=None)
-    return value.replace(tzinfo=None)  # naive, or a tzinfo that declines to give an offset: UTC
+        value = value.astimezone(_UTC)
+    value = value.replace(tzinfo=None)  # naive, or a tzinfo that declines to give an offset: UTC
+    if value.year < 1000:
+        raise ValueError(f"occurred_at before the year 1000: {value!r}")
+    return value
+
+
+def _format_instant(value: dt.datetime) -> str:
+    """A naive UTC datetime as PostgreSQL prints it (microseconds without trailing zeros)."""
+    text = value.isoformat(" ")
+    return text.rstrip("0") if value.microsecond else text
 
 
 def canonical_occurred_at(value: dt.datetime | str) -> str:
@@ -223,18 +240,7 @@ def canonical_occurred_at(value: dt.datetime | str) -> str:
     ``"2025-01-02T03:04:05.000001+07:00"``, ``"...Z"``; without an offset it means UTC).
     The microseconds are written without trailing zeros, and not at all when they are zero.
     """
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise ValueError(f"occurred_at: not an ISO 8601 date-time: {value!r}") from exc
-    if not isinstance(value, dt.datetime):
-        raise TypeError(f"occurred_at must be a datetime or an ISO 8601 string, not {type(value).__name__}")
-    value = _utc_naive(value)
-    if value.year < 1000:
-        raise ValueError(f"occurred_at before the year 1000: {value!r}")
-    text = value.isoformat(" ")
-    return text.rstrip("0") if value.microsecond else text
+    return _format_instant(_utc_instant(value))
 
 
 def _check_value(name: str, kind: int, value: Any) -> Any:
@@ -253,10 +259,7 @@ def _check_value(name: str, kind: int, value: Any) -> Any:
         return canonical_text(str(value))
     if value is None:
         raise TypeError(f"{name} is required")
-    canonical_occurred_at(value)  # validates
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value.strip())
-    return _utc_naive(value)
+    return _utc_instant(value)
 
 
 def _check_keys(event: Mapping[str, Any]) -> None:
@@ -278,7 +281,7 @@ def _copy_field(kind: int, value: Any) -> str:
     if value is None:
         return "\\N"
     if kind == _WHEN:
-        return canonical_occurred_at(value)
+        return _format_instant(value)  # normalise_event() made it a naive UTC datetime
     if kind in (_STR, _OPT_STR):
         return value.translate(_COPY_ESCAPES) if "\\" in value or not value.isprintable() else value
     return str(value)
@@ -830,6 +833,13 @@ class _Merge:
         if len(self.report.global_breaks) < self.limit:
             self.report.global_breaks.append(brk)
 
+    def _add(self, token: bool, tid: Any, brk: Break) -> None:
+        """Count a break of the token chain (``token``) or of the global chain."""
+        if token:
+            self.token_break(tid, brk)
+        else:
+            self.global_break(brk)
+
     def _link(self, parsed: _Line, chain_from: tuple[int, bytes] | None, alternative, token: bool):
         """(ok, computed raw hash or None, expected sequence) of one deferred link."""
         expected = chain_from[0] + 1 if chain_from else 1
@@ -877,30 +887,23 @@ class _Merge:
             chain_from, alternative = self.g_last, self.g_alternative
         ok, computed, expected = self._link(parsed, chain_from, alternative, token)
         if not ok:
-            brk = self._break(parsed, token, expected, computed)
-            self.token_break(tid, brk) if token else self.global_break(brk)
+            self._add(token, tid, self._break(parsed, token, expected, computed))
             if token and computed and result.heads.get(tid, (None,))[0] == parsed.seq:
                 result.pending.setdefault(tid, (parsed.seq, computed))
         if recheck is None:
             return
         after = _parse(recheck)
         if after is None:
-            (
-                self.token_break(b"?", _malformed_break(recheck))
-                if token
-                else self.global_break(_malformed_break(recheck))
-            )
+            self._add(token, b"?", _malformed_break(recheck))
             return
+        number = parsed.seq if token else parsed.gseq
         if not ok and computed is not None:
-            quiet, _computed, _expected = self._link(
-                after, (parsed.seq if token else parsed.gseq, computed), None, token
-            )
+            quiet, _computed, _expected = self._link(after, (number, computed), None, token)
             if quiet:
                 return
         raw_from = _stored_raw(parsed.stored_t if token else parsed.stored_g, ZERO_HASH)
-        _ok, again, expected = self._link(after, (parsed.seq if token else parsed.gseq, raw_from), None, token)
-        brk = self._break(after, token, expected, again)
-        self.token_break(tid, brk) if token else self.global_break(brk)
+        _ok, again, expected = self._link(after, (number, raw_from), None, token)
+        self._add(token, tid, self._break(after, token, expected, again))
 
     def add(self, result: SliceResult) -> None:
         report = self.report
