@@ -702,3 +702,39 @@ def test_breaks_on_slice_boundaries() -> None:
             lines = [raw_line(row) for row in tampered]
             for cut_at in range(1, 60):
                 same(report, merge([verify_slice(lines[:cut_at]), verify_slice(lines[cut_at:])]))
+
+
+def test_token_ids_near_and_far() -> None:
+    """The hot loop keeps chain ends in a list indexed by token id, and ids from 2**22 on in a
+    dict: a chain mixing both verifies, and a change is found on either side, in any slicing."""
+    events = synthetic_events(600, 12, seed=23)
+    ids = {1: 2**22, 2: 2**22 + 1, 3: 2**40, 4: 0, 5: 7}
+    for event in events:
+        event["token_id"] = ids.get(event["token_id"], event["token_id"] * 1009)
+    writer = ChainWriter()
+    rows = [event_row(event, *writer.append(event)) for event in events]
+    report = check(rows)
+    assert report.ok, report.summary()
+    assert report.token_heads == writer.tokens
+    assert report.tokens_checked == 12
+    for token in (2**40, 2**22, 7, 0):
+        changed = list(rows)
+        i = index_of(changed, token, 3)
+        changed[i] = with_values(changed[i], location="Kho khác")
+        report = check(changed)
+        assert list(report.token_breaks) == [token]
+        assert report.token_breaks[token].sequence == 3
+
+
+def test_a_token_id_that_is_not_a_count_is_an_unreadable_row() -> None:
+    _events, rows, _writer = build(200, 10)
+    token = busy_token(rows)
+    i = index_of(rows, token, 3)
+    for bad in (-1, "x7", ""):
+        changed = list(rows)
+        changed[i] = with_values(changed[i], token_id=bad)
+        report = check(changed)
+        assert report.token_breaks[b"?"].detail.startswith("malformed event row")
+        assert report.token_breaks[token].kind == SEQUENCE_GAP  # the next event lacks the one before
+        assert report.token_breaks[token].sequence == 4
+        assert report.token_break_count == 2

@@ -55,15 +55,18 @@ Verification speed
 :func:`verify_slice` (or :class:`StreamVerifier`, which ``cursor.copy_expert`` can write into)
 takes the ``COPY`` lines of :func:`copy_sql`: the canonical line, then the stored ``token_hash``
 and ``global_hash``, in ``global_sequence`` order.  A line whose hashes both match costs one
-split (for the token id), two SHA-256 and two comparisons, about 2.5 us in CPython: nothing is
-parsed or formatted.  Only a line that fails is parsed, to name the break.
+split, two SHA-256 and one comparison (both hashes hexlified at once against the line's tail),
+about 2.5 us in CPython: nothing is parsed or formatted.  Each token's chain end (the hash to
+chain on from and the sequence text of its last line) is one bytes object in a list indexed by
+token id: on these machines a second per-token lookup costs as much as a SHA-256.  Only a line
+that fails is parsed, to name the break.
 
 A chain can be verified in **slices** of ``global_sequence`` verified independently, e.g. in
 separate processes over one exported snapshot: each slice defers the links it cannot check
 alone (the first event of a token whose earlier events lie in an earlier slice, and the
-slice's first global link) and :func:`merge` resolves them in order.  :func:`verify` is one
-slice merged.  After a break the scan continues from the *stored* hash, which keeps one
-tampered event to one report and makes slices independent.
+slice's first global link) and :func:`merge` resolves them in order, one SHA-256 per device.
+:func:`verify` is one slice merged.  After a break the scan continues from the *stored* hash,
+which keeps one tampered event to one report and makes slices independent.
 
 Pure Python, standard library only, no Odoo import.  Run this file (``python -m
 lib.custody_chain`` from the addon directory) to print a micro-benchmark.
@@ -189,6 +192,14 @@ _COPY_ESCAPES = str.maketrans(
 )
 # Length of the stored-hash tail of a COPY line: TAB, 64 hex, TAB, 64 hex, newline.
 _TAIL = 131
+# A token's chain *end* while verifying: TOKEN_PREFIX + raw hash to chain on from + the sequence
+# text of its last line.  One bytes object per token in one dict: the hot loop reads it and
+# replaces it in the same slot (a second per-token dict costs as much as a SHA-256 here).
+_HASH_AT = len(TOKEN_PREFIX)
+_SEQ_AT = _HASH_AT + 32
+# Chain ends are kept in a list indexed by token id (database ids: small and dense), which the
+# hot loop reaches faster than a dict; ids from here on go to a dict instead.
+_NEAR = 1 << 22
 
 
 # --------------------------------------------------------------------------- canonical form
@@ -426,7 +437,7 @@ class VerificationReport:
     token_break_count: int = 0  # every token-chain break, not only the first of each token
     last_global_sequence: int = 0
     last_global_hash: str | None = None  # stored global hash of the last row (the chain's head)
-    heads: dict[bytes, tuple[int, bytes]] = field(default_factory=dict, repr=False)
+    heads: dict[int, bytes] = field(default_factory=dict, repr=False)  # token id -> chain end (_SEQ_AT)
     elapsed_seconds: float = 0.0
     slices: int = 1
 
@@ -441,7 +452,7 @@ class VerificationReport:
     @property
     def token_heads(self) -> dict[int, tuple[int, str]]:
         """token id -> (sequence, token hash) of its last event: the state to chain on from."""
-        return {_int_or(tid, tid): (seq, raw.hex()) for tid, (seq, raw) in self.heads.items()}
+        return {tid: (_end_seq(end), end[_HASH_AT:_SEQ_AT].hex()) for tid, end in self.heads.items()}
 
     @property
     def first_global_break(self) -> Break | None:
@@ -481,6 +492,16 @@ def _int_or(value: Any, default: Any) -> Any:
         return default
 
 
+def _end_seq(end: bytes | None) -> int | None:
+    """Sequence number of a chain end (-1 if its line had none readable, None without an end)."""
+    return None if end is None else _int_or(end[_SEQ_AT:], -1)
+
+
+def _end_link(end: bytes | None) -> tuple[int, bytes] | None:
+    """(sequence, raw hash) to chain on from, of a chain end."""
+    return None if end is None else (_int_or(end[_SEQ_AT:], -1), end[_HASH_AT:_SEQ_AT])
+
+
 @dataclass(slots=True)
 class _Line:
     """A COPY line taken apart (only for lines that need a closer look)."""
@@ -509,6 +530,25 @@ def _parse(line: Any) -> _Line | None:
         return None
 
 
+def _well_formed(line: bytes, head: list[bytes]) -> tuple[int, int, bytes] | None:
+    """(sequence, global sequence, stored token hash) of a line laid out as COPY prints it.
+
+    ``head`` is ``line[:-_TAIL].split(b"\\t", 3)``.  ``None`` unless the line ends with two
+    TAB-separated 64-digit hex hashes and a newline after exactly fifteen fields whose first two
+    are integers: exactly the lines :func:`_parse` reads with those hashes at the fixed offsets.
+    """
+    end = len(line) - _TAIL
+    if end < 0 or line[end] != 9 or line[-66] != 9 or line[-1] != 10 or line.count(b"\t", 0, end) != _NFIELDS - 1:
+        return None
+    try:
+        stored = bytes.fromhex(line[-130:-66].decode("ascii"))
+        stored_global = bytes.fromhex(line[-65:-1].decode("ascii"))  # fromhex() skips spaces: lengths below
+        numbers = int(head[0]), int(head[1])
+    except (ValueError, IndexError):
+        return None
+    return (*numbers, stored) if len(stored) == len(stored_global) == 32 else None
+
+
 def _stored_raw(stored: Any, computed: bytes) -> bytes:
     """Raw bytes of a stored hex hash to continue the chain from (the computed one if unreadable)."""
     try:
@@ -535,10 +575,12 @@ class SliceResult:
     token_break_count: int = 0
     global_breaks: list[Break] = field(default_factory=list)
     global_break_count: int = 0
-    heads: dict[bytes, tuple[int, bytes]] = field(default_factory=dict)  # tid -> (last seq, raw hash)
+    heads: dict[int, bytes] = field(default_factory=dict)  # token id -> chain end of its last line
     pending: dict[bytes, tuple[int, bytes]] = field(default_factory=dict)  # tid -> (seq, computed raw)
     fresh: dict[bytes, int] = field(default_factory=dict)  # tid -> global sequence of its "sequence 1"
-    deferred: list[bytes] = field(default_factory=list)  # first line of a token continuing a chain
+    # first line of a token continuing a chain: (token id, line, its chain end as read from the line)
+    deferred: list[tuple[int, bytes, bytes]] = field(default_factory=list)
+    odd: list[bytes] = field(default_factory=list)  # tids of deferred lines not laid out as COPY prints them
     recheck: dict[bytes, bytes] = field(default_factory=dict)  # tid -> line after its deferred one
     g_first: bytes | None = None  # first line, when its global link needs the slice before
     g_recheck: bytes | None = None  # second line, when it failed against the first one's hash
@@ -571,9 +613,10 @@ class _Slice:
     def __init__(self, max_global_breaks: int) -> None:
         self.limit = max_global_breaks
         self.result = SliceResult()
-        self.prefixes: dict[bytes, bytes] = {}  # tid -> TOKEN_PREFIX + raw hash to chain from
-        self.lasts: dict[bytes, bytes] = {}  # tid -> its last line so far
-        self.deferred_lines: dict[bytes, bytes] = {}
+        self.ends: list[bytes | None] = []  # token id -> chain end (see _SEQ_AT) of its last line so far
+        self.far: dict[int, bytes] = {}  # the same for token ids from _NEAR on
+        self.seen: list[int] = []  # token ids in the order of their first line in the slice
+        self.deferred_ends: dict[bytes, bytes] = {}  # tid -> the end stored for its deferred line
         self.last_line: bytes | None = None
         self.g_raw: bytes | None = None
 
@@ -587,27 +630,51 @@ class _Slice:
         self.result.token_breaks.setdefault(b"?", _malformed_break(line))
         return ZERO_HASH
 
-    def first_of_token(self, tid: bytes, line: bytes) -> bytes:
-        """The token's first line in this slice: checked now if it starts the chain, else deferred."""
+    def first_of_token(self, tid: bytes, line: bytes, head: list[bytes]) -> bytes:
+        """The token's first line in this slice, checked now if it starts the chain, else
+        deferred; returns its chain end.
+
+        ``head`` is the line split as the hot loop split it.  A well-formed line costs no parsing:
+        a first event is hashed and compared in raw bytes, a line continuing a chain is deferred
+        with its stored hash read at the fixed offset.  Anything else goes the slow way.
+        """
+        self.seen.append(int(tid))
+        known = _well_formed(line, head)
+        if known is not None:
+            seq, gseq, stored = known
+            if seq != 1:
+                return self._defer(tid, line, TOKEN_PREFIX + stored + head[0])
+            digest = _sha256(TOKEN_PREFIX + ZERO_HASH + line[:-_TAIL]).digest()
+            if digest == stored:
+                self.result.fresh[tid] = gseq
+                return TOKEN_PREFIX + digest + head[0]
+        return self._first_of_token_slow(tid, line, head[0])
+
+    def _defer(self, tid: bytes, line: bytes, end: bytes) -> bytes:
+        self.result.deferred.append((int(tid), line, end))
+        self.deferred_ends[tid] = end
+        return end
+
+    def _first_of_token_slow(self, tid: bytes, line: bytes, seq_text: bytes) -> bytes:
         parsed = _parse(line)
         if parsed is None:
-            return self.malformed(line)
+            return TOKEN_PREFIX + self.malformed(line) + seq_text
         if parsed.seq != 1:
-            self.result.deferred.append(line)
-            self.deferred_lines[tid] = line
-            return _stored_raw(parsed.stored_t, ZERO_HASH)
+            self.result.odd.append(tid)  # merge() must not read it at the fixed offsets
+            return self._defer(tid, line, TOKEN_PREFIX + _stored_raw(parsed.stored_t, ZERO_HASH) + seq_text)
         self.result.fresh[tid] = parsed.gseq
         digest = _sha256(TOKEN_PREFIX + ZERO_HASH + parsed.body).digest()
         if digest.hex() == parsed.stored_t:
-            return digest
+            return TOKEN_PREFIX + digest + seq_text
         self._token_break(
             Break(TOKEN_HASH_MISMATCH, parsed.token_id, 1, parsed.gseq, _mismatch(parsed.stored_t, digest)), tid
         )
         self.result.pending[tid] = (1, digest)
-        return _stored_raw(parsed.stored_t, digest)
+        return TOKEN_PREFIX + _stored_raw(parsed.stored_t, digest) + seq_text
 
-    def token_break(self, tid: bytes, line: bytes, digest: bytes) -> bytes:
-        """A link that failed; returns the hash to go on from.
+    def token_break(self, tid: bytes, line: bytes, digest: bytes, previous: bytes) -> bytes:
+        """A link that failed (``previous``: the token's chain end before it); returns the hash
+        to go on from.
 
         If only the previous event's *stored* hash was altered, this event still chains to the
         hash computed for it: that is accepted quietly (the previous event was already
@@ -616,8 +683,7 @@ class _Slice:
         parsed = _parse(line)
         if parsed is None:
             return self.malformed(line)
-        previous = self.lasts[tid]
-        expected = _seq_of(previous) + 1
+        expected = _end_seq(previous) + 1
         alternative = self.result.pending.pop(tid, None)
         if (
             alternative is not None
@@ -626,7 +692,7 @@ class _Slice:
             and _sha256(TOKEN_PREFIX + alternative[1] + parsed.body).hexdigest() == parsed.stored_t
         ):
             return bytes.fromhex(parsed.stored_t)
-        if previous is self.deferred_lines.get(tid):
+        if previous is self.deferred_ends.get(tid):
             self.result.recheck[tid] = line  # judged by merge(), once the deferred link is known
             self.result.pending[tid] = (parsed.seq, digest)
             return _stored_raw(parsed.stored_t, digest)
@@ -639,6 +705,13 @@ class _Slice:
         self._token_break(brk, tid)
         self.result.pending[tid] = (parsed.seq, digest)
         return _stored_raw(parsed.stored_t, digest)
+
+    def end_beyond(self, tid: int) -> bytes | None:
+        """Chain end of a token id past the end of the list, which grows to take a near one."""
+        if tid < _NEAR:
+            self.ends.extend([None] * (min(_NEAR, max(tid + 1, 2 * len(self.ends))) - len(self.ends)))
+            return None
+        return self.far.get(tid)
 
     # global chain -----------------------------------------------------------------------
     def _global_break(self, brk: Break) -> None:
@@ -692,9 +765,8 @@ class _Slice:
 
     def finish(self) -> SliceResult:
         result = self.result
-        cut = len(TOKEN_PREFIX)
-        for tid, line in self.lasts.items():
-            result.heads[tid] = (_seq_of(line), self.prefixes[tid][cut:])
+        ends, far = self.ends, self.far
+        result.heads = {tid: ends[tid] if tid < _NEAR else far[tid] for tid in self.seen}
         last = _parse(self.last_line) if self.last_line is not None else None
         if last is not None:
             result.last_gseq, result.last_global = last.gseq, last.stored_g
@@ -721,16 +793,19 @@ def _mismatch(stored: str, computed: bytes) -> str:
     return f"stored {stored!r}, computed {computed.hex()}"
 
 
-def _consume(state: _Slice):
+def _consume(state: _Slice):  # noqa: PLR0912, PLR0915 (one frame on purpose: a call per line costs as much as a link)
     """The hot loop, as a generator fed one COPY line at a time (``send``); ``None`` ends it.
 
-    A line whose two stored hashes match costs one split and two SHA-256: its stored hashes are
-    read at fixed offsets from the end (64 hex digits each), the canonical line is the rest.
+    A line whose two stored hashes match costs one split, two SHA-256 and one comparison: both
+    hashes are hexlified at once (TAB between them) and compared with the line's last 129
+    bytes, where COPY prints them; the canonical line is the rest.  Anything else (a device's
+    first line in the slice, the slice's first line, a failed link) takes the slow paths.  A
+    row whose token id is not a non-negative integer is unreadable.
     """
     sha, hx = _sha256, hexlify
     token_prefix, global_prefix = TOKEN_PREFIX, GLOBAL_PREFIX
-    prefixes, lasts = state.prefixes, state.lasts
-    prefix_get = prefixes.get
+    hash_at, seq_at = _HASH_AT, _SEQ_AT
+    ends, far = state.ends, state.far
     g_prefix = None
     previous = None
     count = 0
@@ -739,20 +814,42 @@ def _consume(state: _Slice):
         count += 1
         try:
             body = line[:-_TAIL]
-            tid = body.split(b"\t", 3)[2]
-        except (IndexError, TypeError):
+            head = body.split(b"\t", 3)
+            tid = int(head[2])
+        except (IndexError, TypeError, ValueError):
+            tid = -1
+        if tid < 0:
             state.malformed(line)
             line = yield
             continue
-        prefix = prefix_get(tid)
-        if prefix is None:
-            digest = state.first_of_token(tid, line)
+        try:
+            end = ends[tid]
+        except IndexError:
+            end = state.end_beyond(tid)
+        if end is None:
+            end = state.first_of_token(head[2], line, head)
+            digest = end[hash_at:seq_at]
         else:
-            digest = sha(prefix + body).digest()
+            digest = sha(end[:seq_at] + body).digest()
+            if g_prefix is not None:
+                g_digest = sha(g_prefix + digest).digest()
+                if hx(digest + g_digest, b"\t", 32) == line[-130:-1]:
+                    end = token_prefix + digest + head[0]
+                    try:
+                        ends[tid] = end
+                    except IndexError:
+                        far[tid] = end
+                    g_prefix = global_prefix + g_digest
+                    previous = line
+                    line = yield
+                    continue
             if hx(digest) != line[-130:-66]:
-                digest = state.token_break(tid, line, digest)
-        prefixes[tid] = token_prefix + digest
-        lasts[tid] = line
+                digest = state.token_break(head[2], line, digest, end)
+            end = token_prefix + digest + head[0]
+        try:
+            ends[tid] = end
+        except IndexError:
+            far[tid] = end
         if g_prefix is None:
             g_digest = state.first_global(line, digest)
         else:
@@ -819,7 +916,7 @@ class _Merge:
         self.limit = limit
         self.report = VerificationReport(slices=0)
         self.token_breaks: dict[bytes, Break] = {}
-        self.heads: dict[bytes, tuple[int, bytes]] = {}
+        self.heads: dict[int, bytes] = {}  # token id -> chain end of its last line so far
         self.alternatives: dict[bytes, tuple[int, bytes]] = {}
         self.g_last: tuple[int, bytes] | None = None
         self.g_alternative: tuple[int, bytes] | None = None
@@ -882,13 +979,13 @@ class _Merge:
             return
         tid = parsed.tid
         if token:
-            chain_from, alternative = self.heads.get(tid), self.alternatives.get(tid)
+            chain_from, alternative = _end_link(self.heads.get(_int_or(tid, None))), self.alternatives.get(tid)
         else:
             chain_from, alternative = self.g_last, self.g_alternative
         ok, computed, expected = self._link(parsed, chain_from, alternative, token)
         if not ok:
             self._add(token, tid, self._break(parsed, token, expected, computed))
-            if token and computed and result.heads.get(tid, (None,))[0] == parsed.seq:
+            if token and computed and _end_seq(result.heads.get(_int_or(tid, None))) == parsed.seq:
                 result.pending.setdefault(tid, (parsed.seq, computed))
         if recheck is None:
             return
@@ -910,13 +1007,14 @@ class _Merge:
         report.slices += 1
         if not result.events:
             return
-        for tid, gseq in result.fresh.items():
-            head = self.heads.get(tid)
-            if head is not None:
-                seq = head[0] + 1
-                self.token_break(tid, Break(SEQUENCE_GAP, _int_or(tid, tid), 1, gseq, f"expected sequence {seq}"))
-        for line in result.deferred:
-            self._resolve(line, True, result)
+        heads = self.heads
+        if heads:
+            for tid, gseq in result.fresh.items():
+                head = heads.get(_int_or(tid, None))
+                if head is not None:
+                    seq = _end_seq(head) + 1
+                    self.token_break(tid, Break(SEQUENCE_GAP, _int_or(tid, tid), 1, gseq, f"expected sequence {seq}"))
+        self._resolve_deferred(result)
         for tid, brk in result.token_breaks.items():
             self.token_breaks.setdefault(tid, brk)
         report.token_break_count += result.token_break_count
@@ -925,9 +1023,10 @@ class _Merge:
         report.global_break_count += result.global_break_count
         room = max(0, self.limit - len(report.global_breaks))
         report.global_breaks.extend(result.global_breaks[:room])
-        for tid, head in result.heads.items():
-            self.heads[tid] = head
-            self.alternatives.pop(tid, None)
+        if self.alternatives:
+            for tid in result.heads:
+                self.alternatives.pop(b"%d" % tid, None)
+        heads.update(result.heads)
         self.alternatives.update(result.pending)
         if result.g_raw is not None:
             self.g_last = (result.last_gseq, result.g_raw)
@@ -935,6 +1034,29 @@ class _Merge:
         report.events_checked += result.events
         report.last_global_sequence = result.last_gseq
         report.last_global_hash = result.last_global
+
+    def _resolve_deferred(self, result: SliceResult) -> None:
+        """Check each token's first line of the slice against the token's end so far.
+
+        A line laid out as COPY prints it, that nothing in its slice waits on, and that follows
+        the end in sequence and hash is settled here with one SHA-256 (the work a whole slice of
+        devices asks of this one process); anything else goes to ``_resolve``.
+        """
+        heads, sha = self.heads, _sha256
+        waiting = {_int_or(tid, None) for tid in (*result.recheck, *result.odd)}
+        for tid, line, mine in result.deferred:
+            end = heads.get(tid)
+            try:
+                follows = (
+                    end is not None
+                    and tid not in waiting
+                    and int(mine[_SEQ_AT:]) == int(end[_SEQ_AT:]) + 1
+                    and sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() == mine[_HASH_AT:_SEQ_AT]
+                )
+            except ValueError:
+                follows = False
+            if not follows:
+                self._resolve(line, True, result)
 
     def finish(self) -> VerificationReport:
         report = self.report

@@ -157,7 +157,8 @@ class CksCustodyEvent(models.Model):
 
         Large chains are cut into slices of global sequence verified at the same time by worker
         processes on this transaction's snapshot (``pg_export_snapshot``), this process taking
-        the first slice; the links between slices are checked by ``merge()``.  A worker that
+        the last slice (its deferred first lines of devices, the bulk of a slice's result, then
+        need no pickling); the links between slices are checked by ``merge()``.  A worker that
         fails is replaced by this process verifying its slice.
         """
         self.env.flush_all()
@@ -170,15 +171,17 @@ class CksCustodyEvent(models.Model):
             self.env.cr.execute("SELECT pg_export_snapshot()")
             snapshot = self.env.cr.fetchone()[0]
             _dbname, connect = sql_db.connection_info_for(self.env.cr.dbname)
-            workers = [chain_worker.start(connect, snapshot, first, last) for first, last in bounds[1:]]
-        results = [self._verify_slice(*bounds[0])]
-        for (first, last), worker in zip(bounds[1:], workers, strict=True):
+            workers = [chain_worker.start(connect, snapshot, first, last) for first, last in bounds[:-1]]
+        own = self._verify_slice(*bounds[-1])
+        results = []
+        for (first, last), worker in zip(bounds[:-1], workers, strict=True):
             plain, error = chain_worker.collect(worker)
             if plain is None:
                 _logger.warning("custody chain worker failed, verifying its slice here: %s", error)
                 results.append(self._verify_slice(first, last))
             else:
                 results.append(chain.SliceResult.from_plain(plain))
+        results.append(own)
         report = chain.merge(results)
         report.slices = len(bounds)
         problems = chain.check_head(report, head_hash, head_count)
