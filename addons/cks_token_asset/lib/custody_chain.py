@@ -193,8 +193,8 @@ _COPY_ESCAPES = str.maketrans(
 # Length of the stored-hash tail of a COPY line: TAB, 64 hex, TAB, 64 hex, newline.
 _TAIL = 131
 # A token's chain *end* while verifying: TOKEN_PREFIX + raw hash to chain on from + the sequence
-# text of its last line.  One bytes object per token in one dict: the hot loop reads it and
-# replaces it in the same slot (a second per-token dict costs as much as a SHA-256 here).
+# text of its last line.  One bytes object per token, read and replaced in the same slot by the
+# hot loop (a second per-token lookup costs as much as a SHA-256 on these machines).
 _HASH_AT = len(TOKEN_PREFIX)
 _SEQ_AT = _HASH_AT + 32
 # Chain ends are kept in a list indexed by token id (database ids: small and dense), which the
@@ -774,11 +774,6 @@ class _Slice:
             result.last_gseq = _gseq_of(self.last_line)
         result.g_raw = self.g_raw
         return result
-
-
-def _seq_of(line: bytes) -> int:
-    """The sequence number at the start of a line (-1 if unreadable)."""
-    return _int_or(line.split(b"\t", 1)[0], -1)
 
 
 def _gseq_of(line: Any) -> int:
