@@ -499,7 +499,7 @@ def _end_seq(end: bytes | None) -> int | None:
 
 def _end_link(end: bytes | None) -> tuple[int, bytes] | None:
     """(sequence, raw hash) to chain on from, of a chain end."""
-    return None if end is None else (_int_or(end[_SEQ_AT:], -1), end[_HASH_AT:_SEQ_AT])
+    return None if end is None else (_end_seq(end), end[_HASH_AT:_SEQ_AT])
 
 
 @dataclass(slots=True)
@@ -630,38 +630,40 @@ class _Slice:
         self.result.token_breaks.setdefault(b"?", _malformed_break(line))
         return ZERO_HASH
 
-    def first_of_token(self, tid: bytes, line: bytes, head: list[bytes]) -> bytes:
+    def first_of_token(self, token_id: int, line: bytes, head: list[bytes]) -> bytes:
         """The token's first line in this slice, checked now if it starts the chain, else
         deferred; returns its chain end.
 
-        ``head`` is the line split as the hot loop split it.  A well-formed line costs no parsing:
+        ``head`` is the line split as the hot loop split it (``head[2]`` is the token id as
+        printed, ``token_id`` its value).  A well-formed line costs no parsing:
         a first event is hashed and compared in raw bytes, a line continuing a chain is deferred
         with its stored hash read at the fixed offset.  Anything else goes the slow way.
         """
-        self.seen.append(int(tid))
+        tid = head[2]
+        self.seen.append(token_id)
         known = _well_formed(line, head)
         if known is not None:
             seq, gseq, stored = known
             if seq != 1:
-                return self._defer(tid, line, TOKEN_PREFIX + stored + head[0])
+                return self._defer(tid, token_id, line, TOKEN_PREFIX + stored + head[0])
             digest = _sha256(TOKEN_PREFIX + ZERO_HASH + line[:-_TAIL]).digest()
             if digest == stored:
                 self.result.fresh[tid] = gseq
                 return TOKEN_PREFIX + digest + head[0]
-        return self._first_of_token_slow(tid, line, head[0])
+        return self._first_of_token_slow(tid, token_id, line, head[0])
 
-    def _defer(self, tid: bytes, line: bytes, end: bytes) -> bytes:
-        self.result.deferred.append((int(tid), line, end))
+    def _defer(self, tid: bytes, token_id: int, line: bytes, end: bytes) -> bytes:
+        self.result.deferred.append((token_id, line, end))
         self.deferred_ends[tid] = end
         return end
 
-    def _first_of_token_slow(self, tid: bytes, line: bytes, seq_text: bytes) -> bytes:
+    def _first_of_token_slow(self, tid: bytes, token_id: int, line: bytes, seq_text: bytes) -> bytes:
         parsed = _parse(line)
         if parsed is None:
             return TOKEN_PREFIX + self.malformed(line) + seq_text
         if parsed.seq != 1:
             self.result.odd.append(tid)  # merge() must not read it at the fixed offsets
-            return self._defer(tid, line, TOKEN_PREFIX + _stored_raw(parsed.stored_t, ZERO_HASH) + seq_text)
+            return self._defer(tid, token_id, line, TOKEN_PREFIX + _stored_raw(parsed.stored_t, ZERO_HASH) + seq_text)
         self.result.fresh[tid] = parsed.gseq
         digest = _sha256(TOKEN_PREFIX + ZERO_HASH + parsed.body).digest()
         if digest.hex() == parsed.stored_t:
@@ -822,7 +824,7 @@ def _consume(state: _Slice):  # noqa: PLR0912, PLR0915 (one frame on purpose: a 
         except IndexError:
             end = state.end_beyond(tid)
         if end is None:
-            end = state.first_of_token(head[2], line, head)
+            end = state.first_of_token(tid, line, head)
             digest = end[hash_at:seq_at]
         else:
             digest = sha(end[:seq_at] + body).digest()
