@@ -11,6 +11,11 @@ the rows the parent sees), streams its slice with ``COPY`` into
 :class:`custody_chain.StreamVerifier` and writes the pickled
 :meth:`custody_chain.SliceResult.to_plain` (builtins only) to stdout.  The connection
 parameters come on stdin, never on the command line.  Standard library and psycopg2 only.
+
+The worker's stdout is an anonymous in-memory file (``memfd``), not a pipe: the parent is busy
+verifying its own slice when the worker finishes, and a pipe would hold the worker at its first
+64 KiB until the parent came to read, then make the parent wait for the rest (about 0.1 s at
+100,000 devices).
 """
 
 from __future__ import annotations
@@ -20,35 +25,62 @@ import os
 import pickle
 import subprocess
 import sys
-from typing import Any
+import tempfile
+from dataclasses import dataclass
+from typing import IO, Any
 
 WORKER = os.path.abspath(__file__)
 
 
-def start(connect: dict[str, Any], snapshot: str, first: int | None, last: int | None) -> subprocess.Popen:
+@dataclass
+class Worker:
+    """A started worker: its process and the file its result is written into."""
+
+    process: subprocess.Popen
+    output: IO[bytes]
+
+
+def _scratch() -> IO[bytes]:
+    """An unnamed file for a worker's result: in memory where the system has ``memfd``."""
+    try:
+        return os.fdopen(os.memfd_create("cks-custody-slice", os.MFD_CLOEXEC), "w+b")
+    except (AttributeError, OSError):
+        return tempfile.TemporaryFile()
+
+
+def start(connect: dict[str, Any], snapshot: str, first: int | None, last: int | None) -> Worker:
     """Start a worker on ``first..last``; collect it with :func:`collect`."""
-    process = subprocess.Popen(
-        [sys.executable, WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    output = _scratch()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, WORKER], stdin=subprocess.PIPE, stdout=output, stderr=subprocess.PIPE
+        )
+    except BaseException:
+        output.close()
+        raise
     process.stdin.write(json.dumps({"connect": connect, "snapshot": snapshot, "first": first, "last": last}).encode())
     process.stdin.close()
     process.stdin = None  # communicate() must not touch it again
-    return process
+    return Worker(process, output)
 
 
-def collect(process: subprocess.Popen, timeout: float | None = None) -> tuple[dict[str, Any] | None, str]:
+def collect(worker: Worker, timeout: float | None = None) -> tuple[dict[str, Any] | None, str]:
     """(the slice's plain result, "") or (None, the worker's error output)."""
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        process.kill()
-        return None, str(exc)
-    if process.returncode != 0:
-        return None, err.decode(errors="replace")[-2000:] or f"exit status {process.returncode}"
-    try:
-        return pickle.loads(out), ""
-    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
-        return None, f"unreadable result: {exc}"
+    process, output = worker.process, worker.output
+    with output:
+        try:
+            _out, err = process.communicate(timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            process.kill()
+            process.wait()
+            return None, str(exc)
+        if process.returncode != 0:
+            return None, err.decode(errors="replace")[-2000:] or f"exit status {process.returncode}"
+        try:
+            output.seek(0)
+            return pickle.load(output), ""
+        except (pickle.UnpicklingError, EOFError, ValueError, OSError) as exc:
+            return None, f"unreadable result: {exc}"
 
 
 def main() -> None:

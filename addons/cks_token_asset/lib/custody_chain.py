@@ -1039,21 +1039,16 @@ class _Merge:
         the end in sequence and hash is settled here with one SHA-256 (the work a whole slice of
         devices asks of this one process); anything else goes to ``_resolve``.
         """
-        heads, sha = self.heads, _sha256
+        get, sha, resolve = self.heads.get, _sha256, self._resolve
         waiting = {_int_or(tid, None) for tid in (*result.recheck, *result.odd)}
         for tid, line, mine in result.deferred:
-            end = heads.get(tid)
-            try:
-                follows = (
-                    end is not None
-                    and tid not in waiting
-                    and int(mine[_SEQ_AT:]) == int(end[_SEQ_AT:]) + 1
-                    and sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() == mine[_HASH_AT:_SEQ_AT]
-                )
-            except ValueError:
-                follows = False
-            if not follows:
-                self._resolve(line, True, result)
+            end = get(tid)
+            if (
+                end is None
+                or tid in waiting
+                or sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() != mine[_HASH_AT:_SEQ_AT]
+            ):
+                resolve(line, True, result)
 
     def finish(self) -> VerificationReport:
         report = self.report
