@@ -419,6 +419,47 @@ class Break:
         return f"{text}: {self.detail}" if self.detail else text
 
 
+class _Ends:
+    """Chain ends (see ``_SEQ_AT``) by token id, as the hot loop keeps them: a list indexed by id
+    below ``_NEAR``, a dict from there on.  What :func:`merge` knows of each token so far."""
+
+    __slots__ = ("far", "near")
+
+    def __init__(self) -> None:
+        self.near: list[bytes | None] = []
+        self.far: dict[int, bytes] = {}
+
+    def get(self, tid: Any) -> bytes | None:
+        """The end of token ``tid`` (an int, or its digits as bytes), None if it has none."""
+        tid = _int_or(tid, -1)
+        if tid < 0:
+            return None
+        near = self.near
+        return near[tid] if tid < len(near) else self.far.get(tid)
+
+    def take(self, result: SliceResult) -> None:
+        """Move on to the ends a later slice left for the tokens it saw."""
+        near, far = result.ends, result.far
+        if not self.near and not self.far:
+            self.near, self.far = list(near), dict(far)
+            return
+        mine = self.near
+        if len(near) > len(mine):
+            mine.extend([None] * (len(near) - len(mine)))
+        for tid in result.seen:
+            if tid < _NEAR:
+                mine[tid] = near[tid]
+        self.far.update(far)
+
+    def as_dict(self) -> dict[int, bytes]:
+        heads = {tid: end for tid, end in enumerate(self.near) if end is not None}
+        heads.update(self.far)
+        return heads
+
+    def __len__(self) -> int:
+        return len(self.near) - self.near.count(None) + len(self.far)
+
+
 @dataclass
 class VerificationReport:
     """Outcome of :func:`verify` or :func:`merge`.
@@ -437,7 +478,7 @@ class VerificationReport:
     token_break_count: int = 0  # every token-chain break, not only the first of each token
     last_global_sequence: int = 0
     last_global_hash: str | None = None  # stored global hash of the last row (the chain's head)
-    heads: dict[int, bytes] = field(default_factory=dict, repr=False)  # token id -> chain end (_SEQ_AT)
+    ends: _Ends = field(default_factory=_Ends, repr=False)  # each token's chain end (_SEQ_AT)
     elapsed_seconds: float = 0.0
     slices: int = 1
 
@@ -447,7 +488,12 @@ class VerificationReport:
 
     @property
     def tokens_checked(self) -> int:
-        return len(self.heads)
+        return len(self.ends)
+
+    @property
+    def heads(self) -> dict[int, bytes]:
+        """token id -> chain end of its last event (see ``_SEQ_AT``)."""
+        return self.ends.as_dict()
 
     @property
     def token_heads(self) -> dict[int, tuple[int, str]]:
@@ -495,6 +541,14 @@ def _int_or(value: Any, default: Any) -> Any:
 def _end_seq(end: bytes | None) -> int | None:
     """Sequence number of a chain end (-1 if its line had none readable, None without an end)."""
     return None if end is None else _int_or(end[_SEQ_AT:], -1)
+
+
+def _slice_end(result: SliceResult, tid: Any) -> bytes | None:
+    """Chain end a slice left for token ``tid`` (an int, or its digits as bytes)."""
+    tid = _int_or(tid, -1)
+    if tid < 0:
+        return None
+    return result.ends[tid] if tid < len(result.ends) else result.far.get(tid)
 
 
 def _end_link(end: bytes | None) -> tuple[int, bytes] | None:
@@ -575,7 +629,11 @@ class SliceResult:
     token_break_count: int = 0
     global_breaks: list[Break] = field(default_factory=list)
     global_break_count: int = 0
-    heads: dict[int, bytes] = field(default_factory=dict)  # token id -> chain end of its last line
+    # chain end (see _SEQ_AT) of each token's last line in the slice: a list indexed by token id
+    # (None: not in the slice) and, for ids from _NEAR on, a dict; ids in order of first line
+    ends: list[bytes | None] = field(default_factory=list)
+    far: dict[int, bytes] = field(default_factory=dict)
+    seen: list[int] = field(default_factory=list)
     pending: dict[bytes, tuple[int, bytes]] = field(default_factory=dict)  # tid -> (seq, computed raw)
     fresh: dict[bytes, int] = field(default_factory=dict)  # tid -> global sequence of its "sequence 1"
     # first line of a token continuing a chain: (token id, line, its chain end as read from the line)
@@ -767,8 +825,7 @@ class _Slice:
 
     def finish(self) -> SliceResult:
         result = self.result
-        ends, far = self.ends, self.far
-        result.heads = {tid: ends[tid] if tid < _NEAR else far[tid] for tid in self.seen}
+        result.ends, result.far, result.seen = self.ends, self.far, self.seen
         last = _parse(self.last_line) if self.last_line is not None else None
         if last is not None:
             result.last_gseq, result.last_global = last.gseq, last.stored_g
@@ -913,7 +970,7 @@ class _Merge:
         self.limit = limit
         self.report = VerificationReport(slices=0)
         self.token_breaks: dict[bytes, Break] = {}
-        self.heads: dict[int, bytes] = {}  # token id -> chain end of its last line so far
+        self.ends = _Ends()  # each token's chain end so far
         self.alternatives: dict[bytes, tuple[int, bytes]] = {}
         self.g_last: tuple[int, bytes] | None = None
         self.g_alternative: tuple[int, bytes] | None = None
@@ -976,13 +1033,13 @@ class _Merge:
             return
         tid = parsed.tid
         if token:
-            chain_from, alternative = _end_link(self.heads.get(_int_or(tid, None))), self.alternatives.get(tid)
+            chain_from, alternative = _end_link(self.ends.get(tid)), self.alternatives.get(tid)
         else:
             chain_from, alternative = self.g_last, self.g_alternative
         ok, computed, expected = self._link(parsed, chain_from, alternative, token)
         if not ok:
             self._add(token, tid, self._break(parsed, token, expected, computed))
-            if token and computed and _end_seq(result.heads.get(_int_or(tid, None))) == parsed.seq:
+            if token and computed and _end_seq(_slice_end(result, tid)) == parsed.seq:
                 result.pending.setdefault(tid, (parsed.seq, computed))
         if recheck is None:
             return
@@ -1004,10 +1061,10 @@ class _Merge:
         report.slices += 1
         if not result.events:
             return
-        heads = self.heads
-        if heads:
+        ends = self.ends
+        if ends.near or ends.far:
             for tid, gseq in result.fresh.items():
-                head = heads.get(_int_or(tid, None))
+                head = ends.get(tid)
                 if head is not None:
                     seq = _end_seq(head) + 1
                     self.token_break(tid, Break(SEQUENCE_GAP, _int_or(tid, tid), 1, gseq, f"expected sequence {seq}"))
@@ -1021,9 +1078,9 @@ class _Merge:
         room = max(0, self.limit - len(report.global_breaks))
         report.global_breaks.extend(result.global_breaks[:room])
         if self.alternatives:
-            for tid in result.heads:
+            for tid in result.seen:
                 self.alternatives.pop(b"%d" % tid, None)
-        heads.update(result.heads)
+        ends.take(result)
         self.alternatives.update(result.pending)
         if result.g_raw is not None:
             self.g_last = (result.last_gseq, result.g_raw)
@@ -1039,15 +1096,12 @@ class _Merge:
         the end in sequence and hash is settled here with one SHA-256 (the work a whole slice of
         devices asks of this one process); anything else goes to ``_resolve``.
         """
-        get, sha, resolve = self.heads.get, _sha256, self._resolve
+        near, far, sha, resolve = self.ends.near, self.ends.far, _sha256, self._resolve
+        count = len(near)
         waiting = {_int_or(tid, None) for tid in (*result.recheck, *result.odd)}
-        for tid, line, mine in result.deferred:
-            end = get(tid)
-            if (
-                end is None
-                or tid in waiting
-                or sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() != mine[_HASH_AT:_SEQ_AT]
-            ):
+        for tid, line, mine in result.deferred:  # token ids here are counts (the hot loop read them)
+            end = near[tid] if tid < count else far.get(tid)
+            if end is None or tid in waiting or sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() != mine[_HASH_AT:_SEQ_AT]:
                 resolve(line, True, result)
 
     def finish(self) -> VerificationReport:
@@ -1055,7 +1109,7 @@ class _Merge:
         report.token_breaks = {
             brk.token_id if brk.token_id is not None else tid: brk for tid, brk in self.token_breaks.items()
         }
-        report.heads = self.heads
+        report.ends = self.ends
         return report
 
 
