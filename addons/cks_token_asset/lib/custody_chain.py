@@ -1092,9 +1092,11 @@ class _Merge:
     def _resolve_deferred(self, result: SliceResult) -> None:
         """Check each token's first line of the slice against the token's end so far.
 
-        A line laid out as COPY prints it, that nothing in its slice waits on, and that follows
-        the end in sequence and hash is settled here with one SHA-256 (the work a whole slice of
-        devices asks of this one process); anything else goes to ``_resolve``.
+        A line laid out as COPY prints it, that nothing in its slice waits on, and whose stored
+        hash is the hash of its canonical form chained on the end is settled here with one
+        SHA-256 (the work a whole slice of devices asks of this one process).  As in the hot
+        loop, a link that holds also vouches for the sequence number, which is part of what was
+        hashed.  Anything else goes to ``_resolve``.
         """
         near, far, sha, resolve = self.ends.near, self.ends.far, _sha256, self._resolve
         count = len(near)
