@@ -64,6 +64,17 @@ def start(connect: dict[str, Any], snapshot: str, first: int | None, last: int |
     return Worker(process, output)
 
 
+def stop(worker: Worker) -> None:
+    """End a worker whose result is no longer wanted (the parent failed before collecting it)."""
+    process = worker.process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+    worker.output.close()
+
+
 def collect(worker: Worker, timeout: float | None = None) -> tuple[dict[str, Any] | None, str]:
     """(the slice's plain result, "") or (None, the worker's error output)."""
     process, output = worker.process, worker.output

@@ -1101,7 +1101,7 @@ class _Merge:
         near, far, sha, resolve = self.ends.near, self.ends.far, _sha256, self._resolve
         count = len(near)
         waiting = {_int_or(tid, None) for tid in (*result.recheck, *result.odd)}
-        for tid, line, mine in result.deferred:  # token ids here are counts (the hot loop read them)
+        for tid, line, mine in result.deferred:  # token ids here are ints >= 0 (the hot loop read them)
             end = near[tid] if tid < count else far.get(tid)
             if end is None or tid in waiting or sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() != mine[_HASH_AT:_SEQ_AT]:
                 resolve(line, True, result)

@@ -172,7 +172,12 @@ class CksCustodyEvent(models.Model):
             snapshot = self.env.cr.fetchone()[0]
             _dbname, connect = sql_db.connection_info_for(self.env.cr.dbname)
             workers = [chain_worker.start(connect, snapshot, first, last) for first, last in bounds[:-1]]
-        own = self._verify_slice(*bounds[-1])
+        try:
+            own = self._verify_slice(*bounds[-1])
+        except BaseException:
+            for worker in workers:
+                chain_worker.stop(worker)
+            raise
         results = []
         for (first, last), worker in zip(bounds[:-1], workers, strict=True):
             plain, error = chain_worker.collect(worker)
