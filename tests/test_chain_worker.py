@@ -23,3 +23,12 @@ def test_a_worker_given_up_on_is_stopped_and_its_file_closed():
     assert worker.process.returncode is not None  # ended and reaped, not left behind
     assert worker.output.closed
     chain_worker.stop(worker)  # a second stop is harmless
+
+
+def test_a_worker_past_its_time_is_stopped_and_reported():
+    worker = chain_worker.start({"dbname": "cks_none"}, "00000003-00000002-1", 1, None)
+    plain, error = chain_worker.collect(worker, timeout=0.001)  # still starting Python
+    assert plain is None
+    assert "timed out" in error
+    assert worker.process.returncode is not None
+    assert worker.output.closed

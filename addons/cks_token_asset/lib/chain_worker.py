@@ -82,8 +82,7 @@ def collect(worker: Worker, timeout: float | None = None) -> tuple[dict[str, Any
         try:
             _out, err = process.communicate(timeout=timeout)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            process.kill()
-            process.wait()
+            stop(worker)
             return None, str(exc)
         if process.returncode != 0:
             return None, err.decode(errors="replace")[-2000:] or f"exit status {process.returncode}"

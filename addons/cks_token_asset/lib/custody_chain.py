@@ -431,11 +431,7 @@ class _Ends:
 
     def get(self, tid: Any) -> bytes | None:
         """The end of token ``tid`` (an int, or its digits as bytes), None if it has none."""
-        tid = _int_or(tid, -1)
-        if tid < 0:
-            return None
-        near = self.near
-        return near[tid] if tid < len(near) else self.far.get(tid)
+        return _end_in(self.near, self.far, tid)
 
     def take(self, result: SliceResult) -> None:
         """Move on to the ends a later slice left for the tokens it saw."""
@@ -543,12 +539,13 @@ def _end_seq(end: bytes | None) -> int | None:
     return None if end is None else _int_or(end[_SEQ_AT:], -1)
 
 
-def _slice_end(result: SliceResult, tid: Any) -> bytes | None:
-    """Chain end a slice left for token ``tid`` (an int, or its digits as bytes)."""
+def _end_in(near: list[bytes | None], far: dict[int, bytes], tid: Any) -> bytes | None:
+    """Chain end of token ``tid`` (an int, or its digits as bytes) in ends kept as the hot loop
+    keeps them: ``near`` indexed by id, ``far`` for ids from ``_NEAR`` on."""
     tid = _int_or(tid, -1)
     if tid < 0:
         return None
-    return result.ends[tid] if tid < len(result.ends) else result.far.get(tid)
+    return near[tid] if tid < len(near) else far.get(tid)
 
 
 def _end_link(end: bytes | None) -> tuple[int, bytes] | None:
@@ -610,6 +607,13 @@ def _stored_raw(stored: Any, computed: bytes) -> bytes:
     except (TypeError, ValueError):
         return computed or ZERO_HASH
     return raw if len(raw) == 32 else (computed or ZERO_HASH)
+
+
+def _count_global_break(found: SliceResult | VerificationReport, brk: Break, limit: int) -> None:
+    """Count a break of the global chain; keep it while fewer than ``limit`` are kept."""
+    found.global_break_count += 1
+    if len(found.global_breaks) < limit:
+        found.global_breaks.append(brk)
 
 
 def _malformed_break(line: Any) -> Break:
@@ -775,9 +779,7 @@ class _Slice:
 
     # global chain -----------------------------------------------------------------------
     def _global_break(self, brk: Break) -> None:
-        self.result.global_break_count += 1
-        if len(self.result.global_breaks) < self.limit:
-            self.result.global_breaks.append(brk)
+        _count_global_break(self.result, brk, self.limit)
 
     def first_global(self, line: bytes, token_raw: bytes) -> bytes:
         parsed = _parse(line)
@@ -980,9 +982,7 @@ class _Merge:
         self.token_breaks.setdefault(tid, brk)
 
     def global_break(self, brk: Break) -> None:
-        self.report.global_break_count += 1
-        if len(self.report.global_breaks) < self.limit:
-            self.report.global_breaks.append(brk)
+        _count_global_break(self.report, brk, self.limit)
 
     def _add(self, token: bool, tid: Any, brk: Break) -> None:
         """Count a break of the token chain (``token``) or of the global chain."""
@@ -1039,7 +1039,7 @@ class _Merge:
         ok, computed, expected = self._link(parsed, chain_from, alternative, token)
         if not ok:
             self._add(token, tid, self._break(parsed, token, expected, computed))
-            if token and computed and _end_seq(_slice_end(result, tid)) == parsed.seq:
+            if token and computed and _end_seq(_end_in(result.ends, result.far, tid)) == parsed.seq:
                 result.pending.setdefault(tid, (parsed.seq, computed))
         if recheck is None:
             return
