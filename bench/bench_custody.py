@@ -80,12 +80,12 @@ for index in range(EVENTS):
         "reason": "Bàn giao theo Mẫu 14",
         "document_ref": f"{index % 999 + 1}/BB-BG",
     }
-    buffer.write(chain.event_line(event, *writer.append(event)).decode())  # a COPY line, as stored
+    buffer.write(chain.event_line(event, writer.append(event)).decode())  # a COPY line, as stored
 hash_seconds = time.perf_counter() - start
 buffer.seek(0)
 start = time.perf_counter()
 cr.copy_expert(
-    f"COPY cks_custody_event ({', '.join(chain.EVENT_FIELDS)}, token_hash, global_hash) FROM STDIN",
+    f"COPY cks_custody_event ({', '.join(chain.EVENT_FIELDS)}, event_hash) FROM STDIN",
     buffer,
 )
 head = env.ref("cks_token_asset.custody_head_main")
@@ -148,10 +148,9 @@ for event_id in ids:
         values[name] = values[name].id or None
     for name in ("state_from", "state_to", "location", "reason", "document_ref"):
         values[name] = values[name] or None
-    token_hash = chain.compute_token_hash(prev_token.get(values["token_id"]), values)
-    prev_global = chain.compute_global_hash(prev_global, token_hash)
-    assert token_hash == record.token_hash and prev_global == record.global_hash
-    prev_token[values["token_id"]] = token_hash
+    prev_global = chain.compute_hash(prev_token.get(values["token_id"]), prev_global, values)
+    assert prev_global == record.event_hash
+    prev_token[values["token_id"]] = prev_global
     env.invalidate_all()
 naive_seconds = (time.perf_counter() - start) * EVENTS / len(ids)
 figure(f"naive: ORM one record at a time (measured on {len(ids):,})", EVENTS, naive_seconds, "EXTRAPOLATED")

@@ -19,8 +19,7 @@ from cks_token_asset_lib.custody_chain import (
     canonical_occurred_at,
     chain_lines,
     check_head,
-    compute_global_hash,
-    compute_token_hash,
+    compute_hash,
     copy_sql,
     merge,
     normalise_event,
@@ -56,9 +55,9 @@ def make_event(**changes):
     return event
 
 
-def event_row(event, token_hash, global_hash):
-    """The stored row of an event: its values in field order, then the two hashes."""
-    return (*(event[name] for name in EVENT_FIELDS), token_hash, global_hash)
+def event_row(event, event_hash):
+    """The stored row of an event: its values in field order, then its hash."""
+    return (*(event[name] for name in EVENT_FIELDS), event_hash)
 
 
 def raw_line(row):
@@ -98,7 +97,7 @@ def check(rows, **options):
     single = verify(lines, **options)
     for count in (2, 3, 7):
         parts = [lines[(first or 1) - 1 : last] for first, last in slice_bounds(len(lines), count)]
-        results = [SliceResult.from_plain(verify_slice(part, **options).to_plain()) for part in parts]
+        results = [SliceResult.from_plain(verify_slice(part).to_plain()) for part in parts]
         same(single, merge(results, **options))
     return single
 
@@ -107,7 +106,7 @@ def build(n, tokens=None, seed=5):
     """(events, rows, writer) of a clean chain."""
     events = synthetic_events(n, tokens, seed=seed)
     writer = ChainWriter()
-    rows = [event_row(event, *writer.append(event)) for event in events]
+    rows = [event_row(event, writer.append(event)) for event in events]
     return events, rows, writer
 
 
@@ -115,10 +114,8 @@ def rechain(events):
     """Rows for ``events`` hashed as they are (what an attacker with write access would produce)."""
     heads, head, rows = {}, None, []
     for event in events:
-        token_hash = compute_token_hash(heads.get(event["token_id"]), event)
-        head = compute_global_hash(head, token_hash)
-        heads[event["token_id"]] = token_hash
-        rows.append(event_row(event, token_hash, head))
+        head = heads[event["token_id"]] = compute_hash(heads.get(event["token_id"]), head, event)
+        rows.append(event_row(event, head))
     return rows
 
 
@@ -268,32 +265,38 @@ def test_out_of_range_values_are_refused() -> None:
 # --------------------------------------------------------------------------- hashes
 
 
-def test_hash_formulas() -> None:
+def test_hash_formula() -> None:
+    """SHA-256 of the v3 prefix, the token's previous hash, the previous global hash and the
+    canonical form: what an auditor recomputes with standard tools."""
     event = make_event()
-    first = compute_token_hash(None, event)
-    assert first == hashlib.sha256(b"CKS-TOKEN-v2\0" + bytes(32) + canonical_bytes(event)).hexdigest()
-    second_event = make_event(sequence=2, global_sequence=2)
-    second = compute_token_hash(first, second_event)
+    first = compute_hash(None, None, event)
+    assert first == hashlib.sha256(b"CKS-CUSTODY-v3\0" + bytes(64) + canonical_bytes(event)).hexdigest()
+    other = make_event(token_id=43, token_serial="540101010000ABCE", sequence=1, global_sequence=2)
+    second = compute_hash(None, first, other)  # another token's first event: zero, then the global link
+    assert second == (
+        hashlib.sha256(b"CKS-CUSTODY-v3\0" + bytes(32) + bytes.fromhex(first) + canonical_bytes(other)).hexdigest()
+    )
+    third_event = make_event(sequence=2, global_sequence=3)
+    third = compute_hash(first, second, third_event)
     assert (
-        second == hashlib.sha256(b"CKS-TOKEN-v2\0" + bytes.fromhex(first) + canonical_bytes(second_event)).hexdigest()
+        third
+        == hashlib.sha256(
+            b"CKS-CUSTODY-v3\0" + bytes.fromhex(first) + bytes.fromhex(second) + canonical_bytes(third_event)
+        ).hexdigest()
     )
-    head = compute_global_hash(None, first)
-    assert head == hashlib.sha256(b"CKS-GLOBAL-v2\0" + bytes(32) + bytes.fromhex(first)).hexdigest()
-    assert compute_global_hash(head, second) == (
-        hashlib.sha256(b"CKS-GLOBAL-v2\0" + bytes.fromhex(head) + bytes.fromhex(second)).hexdigest()
-    )
+    assert compute_hash(second, first, third_event) != third  # the two links are not interchangeable
     assert len(first) == 64
     assert first == first.lower()
     with pytest.raises(ValueError):
-        compute_global_hash("abcd", first)
+        compute_hash("abcd", None, event)
 
 
 def test_chain_writer_checks_sequences() -> None:
     writer = ChainWriter()
     assert writer.next_sequences(42) == (1, 1)
-    token_hash, global_hash = writer.append(make_event())
-    assert (writer.head_hash, writer.head_count) == (global_hash, 1)
-    assert writer.tokens[42] == (1, token_hash)
+    event_hash = writer.append(make_event())
+    assert (writer.head_hash, writer.head_count) == (event_hash, 1)
+    assert writer.tokens[42] == (1, event_hash)
     assert writer.next_sequences(42) == (2, 2)
     assert writer.next_sequences(43) == (1, 2)
     with pytest.raises(ValueError, match="expected sequence 2"):
@@ -380,7 +383,7 @@ def test_awkward_values_chain_and_verify() -> None:
     lines = chain_lines(events)
     for event, line in zip(events, lines, strict=True):
         assert line.startswith(canonical_bytes(event) + b"\t")
-        assert line.count(b"\t") == 16
+        assert line.count(b"\t") == 15
     report = verify(lines)
     assert report.ok, report.summary()
     assert report.events_checked == 2000
@@ -398,8 +401,7 @@ def test_stored_text_must_be_what_was_hashed() -> None:
 
 def test_copy_sql() -> None:
     assert copy_sql() == (
-        f"COPY (SELECT {', '.join(EVENT_FIELDS)}, token_hash, global_hash FROM cks_custody_event"
-        " ORDER BY global_sequence) TO STDOUT"
+        f"COPY (SELECT {', '.join(EVENT_FIELDS)}, event_hash FROM cks_custody_event ORDER BY global_sequence) TO STDOUT"
     )
     assert "WHERE global_sequence >= 5 AND global_sequence <= 9 ORDER" in copy_sql(5, 9)
     assert "WHERE global_sequence <= 9 ORDER" in copy_sql(None, 9)
@@ -475,21 +477,36 @@ def test_occurred_at_changed_by_one_microsecond() -> None:
     assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
 
 
-def test_forged_token_hash_breaks_the_global_chain() -> None:
+def test_an_event_altered_and_hashed_anew_breaks_the_events_chained_on_it() -> None:
+    """An attacker edits an event and recomputes its hash (on the right predecessors): the event
+    itself verifies, but the next event of its token and the next event of the database were
+    hashed on the old hash.  Both are reported; the detail of the second names the hash."""
     events, rows, _writer = build(1000)
     token = busy_token(rows)
     i = index_of(rows, token, 2)
     events[i] = dict(events[i], reason="Giả mạo")
-    forged = rechain(events)
-    # Attacker rewrites the token chain of this token completely; the global hashes stay old.
-    for j, (old, new) in enumerate(zip(rows, forged, strict=True)):
-        if old[2] == token:
-            rows[j] = (*new[:16], old[16])
+    rows[i] = rechain(events)[i]
+    assert rows[i + 1][2] != token  # the global successor belongs to another device here
     report = check(rows)
-    assert report.token_breaks == {}
-    brk = report.first_global_break
-    assert (brk.kind, brk.token_id, brk.sequence) == (GLOBAL_HASH_MISMATCH, token, 2)
-    assert report.first_break_by_token()[token] == brk
+    assert report.global_break_count == 0  # every number follows
+    after = report.token_breaks[rows[i + 1][2]]
+    assert (after.kind, after.sequence, after.global_sequence) == (TOKEN_HASH_MISMATCH, rows[i + 1][0], rows[i][1] + 1)
+    assert after.detail.startswith(f"stored {rows[i + 1][15]!r}, computed ")
+    brk = report.token_breaks[token]
+    assert (brk.kind, brk.sequence) == (TOKEN_HASH_MISMATCH, 3)
+    assert report.token_break_count == 2
+    # Hashing the device's later events anew too leaves the device clean, and the global chain
+    # broken after each of them.
+    last = rows[i][15]
+    for j in range(i + 1, len(rows)):
+        if rows[j][2] == token:
+            rows[j] = (*rows[j][:15], compute_hash(last, rows[j - 1][15], events[j]))
+            last = rows[j][15]
+    report = check(rows)
+    assert token not in report.token_breaks
+    assert {brk.global_sequence for brk in report.token_breaks.values()} == {
+        row[1] + 1 for row in rows if row[2] == token and row[1] >= rows[i][1] and row[1] < len(rows)
+    }
 
 
 def test_deleting_an_event_in_the_middle() -> None:
@@ -535,31 +552,35 @@ def test_deleting_a_whole_token_is_seen_by_the_global_chain() -> None:
 def test_deleting_a_whole_token_and_renumbering_is_still_seen() -> None:
     _events, rows, _writer = build(1000)
     token = busy_token(rows)
+    first_gone = next(row[1] for row in rows if row[2] == token)
     kept = [row for row in rows if row[2] != token]
     renumbered = [with_values(row, global_sequence=n) for n, row in enumerate(kept, 1)]
     report = check(renumbered)
-    assert report.global_break_count >= 1
-    assert report.first_global_break.kind == GLOBAL_HASH_MISMATCH
-    assert report.token_breaks  # the global sequence is part of every event's token hash
+    assert not report.ok
+    assert report.global_break_count == 0  # the numbers follow now ...
+    first = min(report.token_breaks.values(), key=lambda brk: brk.global_sequence)
+    # ... but the global sequence is part of every hash: the first renumbered event is named
+    assert (first.kind, first.global_sequence) == (TOKEN_HASH_MISMATCH, first_gone)
 
 
 def test_reordering_two_events() -> None:
     _events, rows, _writer = build(1000)
     # Two neighbouring events of different tokens read in the wrong order.
-    i = next(k for k in range(100, 900) if rows[k][2] != rows[k + 1][2])
+    i = next(k for k in range(100, 900) if len({rows[k][2], rows[k + 1][2], rows[k + 2][2]}) == 3)
     swapped = list(rows)
     swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
     report = check(swapped)
     assert report.first_global_break.kind == GLOBAL_SEQUENCE_GAP
     assert report.first_global_break.global_sequence == rows[i + 1][1]
-    # The same two events with their global sequence numbers exchanged (so they sort swapped).
+    # The same two events with their global sequence numbers exchanged (so they sort swapped):
+    # both are altered, and the event after them was hashed on the other one.
     a, b = rows[i], rows[i + 1]
     exchanged = list(rows)
     exchanged[i], exchanged[i + 1] = with_values(b, global_sequence=a[1]), with_values(a, global_sequence=b[1])
     report = check(exchanged)
-    assert set(report.token_breaks) == {a[2], b[2]}
+    assert set(report.token_breaks) == {a[2], b[2], rows[i + 2][2]}
     assert {brk.kind for brk in report.token_breaks.values()} == {TOKEN_HASH_MISMATCH}
-    assert report.first_global_break.kind == GLOBAL_HASH_MISMATCH
+    assert report.global_break_count == 0
 
 
 def test_reordering_two_events_of_one_token() -> None:
@@ -572,7 +593,8 @@ def test_reordering_two_events_of_one_token() -> None:
     report = check(rows)
     assert report.token_breaks[token].kind == SEQUENCE_GAP
     assert report.token_breaks[token].sequence == 3
-    assert report.global_break_count >= 1
+    assert report.token_breaks[token].global_sequence == a[1]
+    assert report.token_break_count >= 2
 
 
 def test_truncating_the_newest_events_is_seen_by_the_head() -> None:
@@ -610,20 +632,23 @@ def test_breaks_are_reported_once_per_token_and_scanning_goes_on() -> None:
 
 
 def test_tampered_stored_hashes_do_not_cascade() -> None:
+    """An overwritten stored hash is one break: the events chained on it are accepted quietly
+    when they match the hash computed for it."""
     _events, rows, _writer = build(1000)
     token = busy_token(rows)
     i = index_of(rows, token, 2)
-    rows[i] = (*rows[i][:15], "0" * 64, rows[i][16])
+    rows[i] = (*rows[i][:15], "0" * 64)
     report = check(rows)
     assert report.token_break_count == 1
-    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
-    assert report.global_break_count == 1
-    assert report.first_global_break.global_sequence == rows[i][1]
-    j = i + 5
-    rows[j] = (*rows[j][:16], "not a hash")
+    brk = report.token_breaks[token]
+    assert (brk.kind, brk.global_sequence) == (TOKEN_HASH_MISMATCH, rows[i][1])
+    assert report.global_break_count == 0
+    j = next(k for k in range(i + 5, 1000) if rows[k][2] != token)
+    rows[j] = (*rows[j][:15], "not a hash")
     report = check(rows)
-    assert report.global_break_count == 2
-    assert report.global_breaks[1].global_sequence == rows[j][1]
+    assert report.token_break_count == 2
+    assert report.token_breaks[rows[j][2]].global_sequence == rows[j][1]
+    assert report.token_breaks[rows[j][2]].detail.startswith("stored 'not a hash', computed ")
 
 
 def test_malformed_rows_are_breaks_not_crashes() -> None:
@@ -638,15 +663,16 @@ def test_malformed_rows_are_breaks_not_crashes() -> None:
     assert report.token_breaks[token].global_sequence == rows[i][1]
     malformed = [brk for brk in report.token_breaks.values() if "malformed" in brk.detail]
     assert len(malformed) == 1  # both unreadable rows are counted, the first is shown
-    assert report.token_break_count == 5  # and the next event of each token whose row is unreadable
+    assert report.token_break_count == 3  # the rows after them chain on their stored hashes
     assert verify([b"", b"\n", "not bytes", b"1\t2\t3\n"]).token_break_count == 4
 
 
 def test_global_breaks_are_capped_but_counted() -> None:
     _events, rows, _writer = build(300)
-    report = check([(*row[:16], "f" * 64) for row in rows], max_global_breaks=10)
+    report = check([with_values(row, global_sequence=2 * row[1]) for row in rows], max_global_breaks=10)
     assert report.global_break_count == 300
     assert len(report.global_breaks) == 10
+    assert [brk.global_sequence for brk in report.global_breaks] == list(range(2, 21, 2))
 
 
 def test_benchmark_runs() -> None:
@@ -660,8 +686,8 @@ def test_verification_in_slices() -> None:
     _events, rows, writer = build(3000)
     lines = [raw_line(row) for row in rows]
     first, second = verify_slice(lines[:1200]), verify_slice(lines[1200:])
-    assert second.deferred  # tokens that began before the slice wait for merge()
-    assert second.g_first == lines[1200]
+    assert second.records[0][1:4] == (lines[1200], None, None)  # its global link waits for merge()
+    assert len(second.records) > 100  # and so do the tokens that began before the slice
     report = merge([first, second])
     assert report.ok, report.summary()
     assert report.events_checked == 3000
@@ -692,8 +718,8 @@ def test_breaks_on_slice_boundaries() -> None:
     for i in range(40):
         for changed in (
             with_values(rows[i], reason="sửa"),
-            (*rows[i][:15], "0" * 64, rows[i][16]),
-            (*rows[i][:16], "1" * 64),
+            (*rows[i][:15], "0" * 64),
+            (*rows[i][:15], "not a hash"),
         ):
             tampered = list(rows)
             tampered[i] = changed
@@ -712,7 +738,7 @@ def test_token_ids_near_and_far() -> None:
     for event in events:
         event["token_id"] = ids.get(event["token_id"], event["token_id"] * 1009)
     writer = ChainWriter()
-    rows = [event_row(event, *writer.append(event)) for event in events]
+    rows = [event_row(event, writer.append(event)) for event in events]
     report = check(rows)
     assert report.ok, report.summary()
     assert report.token_heads == writer.tokens

@@ -1,32 +1,28 @@
 """Custody chain of key-storage devices: canonical event serialisation and chain verification.
 
 Every transition of a token (thiết bị lưu khóa bí mật) and every change of its custodian or
-location writes an append-only *custody event*.  The events are protected by two hash chains:
+location writes an append-only *custody event*.  Each event carries one SHA-256, its **event
+hash**, which links it into two chains at once::
 
-* the **token chain** links the events of one token in ``sequence`` order::
+    event_hash = SHA-256(b"CKS-CUSTODY-v3\\0" + prev_token_hash + prev_global_hash + canonical_bytes(event))
 
-      token_hash = SHA-256(b"CKS-TOKEN-v2\\0" + prev_token_hash + canonical_bytes(event))
+* ``prev_token_hash`` is the raw 32-byte event hash of the token's previous event (32 zero
+  bytes for its first event): the **token chain**, in ``sequence`` order;
+* ``prev_global_hash`` is the raw event hash of the previous event of the database (32 zero
+  bytes for the very first): the **global chain**, in ``global_sequence`` order, so that
+  deleting the whole history of a token (which leaves nothing of that token to check) still
+  breaks the chain of the events around it.
 
-  where ``prev_token_hash`` is the raw 32-byte ``token_hash`` of the token's previous event
-  (32 zero bytes for its first event);
+Hashes are stored and compared as 64-character lowercase hex strings; the version in the prefix
+says which canonical form was hashed.  The last event's hash depends on every event before it,
+in order: the model layer keeps it, with the number of events, in a separate head record and
+compares it with :func:`check_head` (truncating the newest events leaves a valid, shorter chain).
 
-* the **global chain** links every event of the database in ``global_sequence`` order::
+One hash per event, not one per chain: verification costs one SHA-256 per event and PostgreSQL
+prints one hash column (format v2 had a token hash and a global hash, twice both).
 
-      global_hash = SHA-256(b"CKS-GLOBAL-v2\\0" + prev_global_hash + token_hash)
-
-  so that deleting the whole history of a token (which leaves that token's own chain "clean",
-  because there is nothing left to check) still breaks the global chain.
-
-Hashes are stored and compared as 64-character lowercase hex strings.  The domain-separation
-prefixes keep a token hash from ever being mistaken for a global hash, and the version in the
-prefix says which canonical form was hashed.
-
-Truncating the *newest* events of the whole database cannot be seen from the chain itself: the
-model layer keeps the global head (hash and count of the last event) in a separate record and
-compares it with :func:`check_head`.
-
-Canonical form (v2)
--------------------
+Canonical form
+--------------
 An event is the line PostgreSQL's ``COPY ... TO STDOUT`` prints for its columns in
 :data:`EVENT_FIELDS` order (text format, the default tab delimiter), without the newline, in
 UTF-8.  Spelled out, so that it can be produced without PostgreSQL:
@@ -46,27 +42,34 @@ UTF-8.  Spelled out, so that it can be produced without PostgreSQL:
 
 Why this form: an auditor can check any event with standard tools (``psql -c "\\copy (SELECT
 ...) TO STDOUT"`` and ``sha256sum``), and verification hashes the rows exactly as PostgreSQL
-streams them, without rebuilding any text in Python (see below).  The model layer runs the
-``COPY`` with :data:`SESSION_SQL` (the ISO date style) and UTF-8 client encoding; a test of the
-model checks that PostgreSQL's line equals :func:`canonical_bytes` for awkward values.
+streams them, without rebuilding any text in Python.  The model layer runs the ``COPY`` with
+:data:`SESSION_SQL` (the ISO date style) and UTF-8 client encoding; a test of the model checks
+that PostgreSQL's line equals :func:`canonical_bytes` for awkward values.
 
-Verification speed
-------------------
+Verification
+------------
 :func:`verify_slice` (or :class:`StreamVerifier`, which ``cursor.copy_expert`` can write into)
-takes the ``COPY`` lines of :func:`copy_sql`: the canonical line, then the stored ``token_hash``
-and ``global_hash``, in ``global_sequence`` order.  A line whose hashes both match costs one
-split, two SHA-256 and one comparison (both hashes hexlified at once against the line's tail),
-about 2.5 us in CPython: nothing is parsed or formatted.  Each token's chain end (the hash to
-chain on from and the sequence text of its last line) is one bytes object in a list indexed by
-token id: on these machines a second per-token lookup costs as much as a SHA-256.  Only a line
-that fails is parsed, to name the break.
+takes the ``COPY`` lines of :func:`copy_sql` (the canonical line, then the stored hash) in
+``global_sequence`` order.  A line whose hash matches costs one split, one SHA-256 and one
+comparison of its hex with the line's tail; nothing is parsed or formatted.  Each token's chain
+end is one bytes object in a list indexed by token id.
 
-A chain can be verified in **slices** of ``global_sequence`` verified independently, e.g. in
-separate processes over one exported snapshot: each slice defers the links it cannot check
-alone (the first event of a token whose earlier events lie in an earlier slice, and the
-slice's first global link) and :func:`merge` resolves them in order, one SHA-256 per device.
-:func:`verify` is one slice merged.  After a break the scan continues from the *stored* hash,
-which keeps one tampered event to one report and makes slices independent.
+Every other line is *recorded*, with what it chains on, and judged by :func:`merge`: a line
+that failed, the first line of a token in the slice (its previous event may lie in an earlier
+slice) and the slice's first line (its global predecessor does).  The chain always goes on from
+the line's *stored* hash, whatever the verdict, so slices are independent and the verdicts do
+not depend on where the chain was cut.  One judge, :class:`_Merge`, names every break:
+
+* ``sequence_gap``: the token's sequence number does not follow its previous event (an event
+  deleted, inserted or reordered);
+* ``global_sequence_gap``: the global sequence number does not follow the previous line;
+* ``token_hash_mismatch``: the numbers follow but the hash does not: this event was altered,
+  or the previous event of the global chain was replaced by one hashed anew (named in the
+  detail);
+* ``global_hash_mismatch``: the line after an unreadable row.
+
+An event whose own stored hash was overwritten is reported once: the events that chain on it
+are accepted quietly when they match the hash *computed* for it.
 
 Pure Python, standard library only, no Odoo import.  Run this file (``python -m
 lib.custody_chain`` from the addon directory) to print a micro-benchmark.
@@ -79,7 +82,7 @@ import hashlib
 import random
 import time
 import unicodedata
-from binascii import hexlify
+from binascii import hexlify, unhexlify
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,12 +91,11 @@ __all__ = [
     "EVENT_FIELDS",
     "EVENT_TYPES",
     "GLOBAL_HASH_MISMATCH",
-    "GLOBAL_PREFIX",
     "GLOBAL_SEQUENCE_GAP",
+    "HASH_PREFIX",
     "SEQUENCE_GAP",
     "SESSION_SQL",
     "TOKEN_HASH_MISMATCH",
-    "TOKEN_PREFIX",
     "ZERO_HASH",
     "Break",
     "ChainWriter",
@@ -106,8 +108,7 @@ __all__ = [
     "canonical_text",
     "chain_lines",
     "check_head",
-    "compute_global_hash",
-    "compute_token_hash",
+    "compute_hash",
     "copy_sql",
     "event_line",
     "merge",
@@ -119,7 +120,7 @@ __all__ = [
 ]
 
 #: The canonical field list, in serialisation order.  Changing it changes every hash: bump the
-#: version in :data:`TOKEN_PREFIX` / :data:`GLOBAL_PREFIX` if it ever has to change.
+#: version in :data:`HASH_PREFIX` if it ever has to change.
 EVENT_FIELDS: tuple[str, ...] = (
     "sequence",  # int >= 1, per-token sequence number
     "global_sequence",  # int >= 1, position in the database-wide chain
@@ -151,9 +152,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "location",
 )
 
-TOKEN_PREFIX = b"CKS-TOKEN-v2\0"
-GLOBAL_PREFIX = b"CKS-GLOBAL-v2\0"
+HASH_PREFIX = b"CKS-CUSTODY-v3\0"
 ZERO_HASH = bytes(32)
+# What a row whose stored hash is unreadable chains on: a value of its own (see _chain_value).
+_UNREADABLE_PREFIX = b"CKS-UNREADABLE-ROW\0"
 
 #: Run in the transaction before :func:`copy_sql`: timestamps in the canonical (ISO) style.
 SESSION_SQL = "SET LOCAL DateStyle TO 'ISO, YMD'"
@@ -190,12 +192,12 @@ _UTC = dt.UTC
 _COPY_ESCAPES = str.maketrans(
     {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 )
-# Length of the stored-hash tail of a COPY line: TAB, 64 hex, TAB, 64 hex, newline.
-_TAIL = 131
-# A token's chain *end* while verifying: TOKEN_PREFIX + raw hash to chain on from + the sequence
+# Length of the stored-hash tail of a COPY line: TAB, 64 hex, newline.
+_TAIL = 66
+# A token's chain *end* while verifying: HASH_PREFIX + raw hash to chain on from + the sequence
 # text of its last line.  One bytes object per token, read and replaced in the same slot by the
 # hot loop (a second per-token lookup costs as much as a SHA-256 on these machines).
-_HASH_AT = len(TOKEN_PREFIX)
+_HASH_AT = len(HASH_PREFIX)
 _SEQ_AT = _HASH_AT + 32
 # Chain ends are kept in a list indexed by token id (database ids: small and dense), which the
 # hot loop reaches faster than a dict; ids from here on go to a dict instead.
@@ -320,7 +322,7 @@ def copy_sql(first: int | None = None, last: int | None = None, table: str = "ck
         where.append(f"global_sequence <= {int(last)}")
     condition = f" WHERE {' AND '.join(where)}" if where else ""
     return (
-        f"COPY (SELECT {', '.join(EVENT_FIELDS)}, token_hash, global_hash FROM {table}{condition}"
+        f"COPY (SELECT {', '.join(EVENT_FIELDS)}, event_hash FROM {table}{condition}"
         " ORDER BY global_sequence) TO STDOUT"
     )
 
@@ -348,41 +350,37 @@ def _raw(hex_hash: str | None) -> bytes:
     return raw
 
 
-def compute_token_hash(prev_hex: str | None, event: Mapping[str, Any]) -> str:
-    """Token hash of ``event`` given the previous event's token hash (None for the first)."""
-    return _sha256(TOKEN_PREFIX + _raw(prev_hex) + canonical_bytes(event)).hexdigest()
+def compute_hash(prev_token_hex: str | None, prev_global_hex: str | None, event: Mapping[str, Any]) -> str:
+    """Event hash of ``event`` given the hash of its token's previous event and the hash of the
+    previous event of the database (None for a first one)."""
+    return _sha256(HASH_PREFIX + _raw(prev_token_hex) + _raw(prev_global_hex) + canonical_bytes(event)).hexdigest()
 
 
-def compute_global_hash(prev_hex: str | None, token_hash_hex: str) -> str:
-    """Global hash of an event given the previous global hash (None for the first event)."""
-    return _sha256(GLOBAL_PREFIX + _raw(prev_hex) + _raw(token_hash_hex)).hexdigest()
-
-
-def event_line(event: Mapping[str, Any], token_hash: str, global_hash: str) -> bytes:
-    """The ``COPY`` line :func:`verify` expects: canonical form, the two hashes, a newline."""
-    return canonical_bytes(event) + f"\t{token_hash}\t{global_hash}\n".encode()
+def event_line(event: Mapping[str, Any], event_hash: str) -> bytes:
+    """The ``COPY`` line :func:`verify` expects: canonical form, the hash, a newline."""
+    return canonical_bytes(event) + f"\t{event_hash}\n".encode()
 
 
 class ChainWriter:
     """Appends events to the chains in memory (test data, benchmarks, imports).
 
-    Keeps the last sequence and token hash of each token and the global head.  The model layer
-    does the same with the database: lock the global head record, read the token's last event,
-    then call :func:`compute_token_hash` and :func:`compute_global_hash`.
+    Keeps the last sequence and hash of each token and the global head.  The model layer does
+    the same with the database: lock the global head record, read the token's last event, then
+    call :func:`compute_hash`.
     """
 
     def __init__(self, head_hash: str | None = None, head_count: int = 0) -> None:
         self.head_hash: str | None = head_hash
         self.head_count: int = head_count
-        self.tokens: dict[int, tuple[int, str]] = {}  # token_id -> (last sequence, last token_hash)
+        self.tokens: dict[int, tuple[int, str]] = {}  # token_id -> (last sequence, last event hash)
 
     def next_sequences(self, token_id: int) -> tuple[int, int]:
         """(sequence, global_sequence) the next event of ``token_id`` must carry."""
         last = self.tokens.get(token_id)
         return (last[0] + 1 if last else 1), self.head_count + 1
 
-    def append(self, event: Mapping[str, Any]) -> tuple[str, str]:
-        """Chain ``event`` and return its ``(token_hash, global_hash)``.
+    def append(self, event: Mapping[str, Any]) -> str:
+        """Chain ``event`` and return its hash.
 
         ``event["sequence"]`` and ``event["global_sequence"]`` must be the next numbers.
         """
@@ -394,11 +392,10 @@ class ChainWriter:
                 f"got {event['sequence']} / {event['global_sequence']}"
             )
         last = self.tokens.get(token_id)
-        token_hash = compute_token_hash(last[1] if last else None, event)
-        global_hash = compute_global_hash(self.head_hash, token_hash)
-        self.tokens[token_id] = (sequence, token_hash)
-        self.head_hash, self.head_count = global_hash, global_sequence
-        return token_hash, global_hash
+        event_hash = compute_hash(last[1] if last else None, self.head_hash, event)
+        self.tokens[token_id] = (sequence, event_hash)
+        self.head_hash, self.head_count = event_hash, global_sequence
+        return event_hash
 
 
 # --------------------------------------------------------------------------- verification
@@ -429,9 +426,11 @@ class _Ends:
         self.near: list[bytes | None] = []
         self.far: dict[int, bytes] = {}
 
-    def get(self, tid: Any) -> bytes | None:
-        """The end of token ``tid`` (an int, or its digits as bytes), None if it has none."""
-        return _end_in(self.near, self.far, tid)
+    def get(self, tid: int) -> bytes | None:
+        """The end of token ``tid``, None if it has none."""
+        if tid < 0:
+            return None
+        return self.near[tid] if tid < len(self.near) else self.far.get(tid)
 
     def take(self, result: SliceResult) -> None:
         """Move on to the ends a later slice left for the tokens it saw."""
@@ -460,11 +459,12 @@ class _Ends:
 class VerificationReport:
     """Outcome of :func:`verify` or :func:`merge`.
 
-    ``token_breaks`` holds the first break of each token's own chain (kinds
-    ``token_hash_mismatch`` and ``sequence_gap``).  ``global_breaks`` holds the breaks of the
-    global chain (``global_sequence_gap``, ``global_hash_mismatch``), each attributed to the
-    event where it was found (at most ``max_global_breaks`` are kept; ``global_break_count``
-    counts them all).  :meth:`first_break_by_token` merges both views.
+    ``token_breaks`` holds the first break found on an event of each token (kinds
+    ``token_hash_mismatch`` and ``sequence_gap``; an unreadable row under the key ``b"?"``).
+    ``global_breaks`` holds the breaks of the global chain (``global_sequence_gap``,
+    ``global_hash_mismatch``), each attributed to the event where it was found (at most
+    ``max_global_breaks`` are kept; ``global_break_count`` counts them all).
+    :meth:`first_break_by_token` merges both views.
     """
 
     events_checked: int = 0
@@ -473,7 +473,7 @@ class VerificationReport:
     global_break_count: int = 0
     token_break_count: int = 0  # every token-chain break, not only the first of each token
     last_global_sequence: int = 0
-    last_global_hash: str | None = None  # stored global hash of the last row (the chain's head)
+    last_global_hash: str | None = None  # stored hash of the last row (the chain's head)
     ends: _Ends = field(default_factory=_Ends, repr=False)  # each token's chain end (_SEQ_AT)
     elapsed_seconds: float = 0.0
     slices: int = 1
@@ -493,7 +493,7 @@ class VerificationReport:
 
     @property
     def token_heads(self) -> dict[int, tuple[int, str]]:
-        """token id -> (sequence, token hash) of its last event: the state to chain on from."""
+        """token id -> (sequence, hash) of its last event: the state to chain on from."""
         return {tid: (_end_seq(end), end[_HASH_AT:_SEQ_AT].hex()) for tid, end in self.heads.items()}
 
     @property
@@ -534,307 +534,9 @@ def _int_or(value: Any, default: Any) -> Any:
         return default
 
 
-def _end_seq(end: bytes | None) -> int | None:
-    """Sequence number of a chain end (-1 if its line had none readable, None without an end)."""
-    return None if end is None else _int_or(end[_SEQ_AT:], -1)
-
-
-def _end_in(near: list[bytes | None], far: dict[int, bytes], tid: Any) -> bytes | None:
-    """Chain end of token ``tid`` (an int, or its digits as bytes) in ends kept as the hot loop
-    keeps them: ``near`` indexed by id, ``far`` for ids from ``_NEAR`` on."""
-    tid = _int_or(tid, -1)
-    if tid < 0:
-        return None
-    return near[tid] if tid < len(near) else far.get(tid)
-
-
-def _end_link(end: bytes | None) -> tuple[int, bytes] | None:
-    """(sequence, raw hash) to chain on from, of a chain end."""
-    return None if end is None else (_end_seq(end), end[_HASH_AT:_SEQ_AT])
-
-
-@dataclass(slots=True)
-class _Line:
-    """A COPY line taken apart (only for lines that need a closer look)."""
-
-    tid: bytes
-    seq: int
-    gseq: int
-    body: bytes
-    stored_t: str
-    stored_g: str
-
-    @property
-    def token_id(self) -> int:
-        return int(self.tid)
-
-
-def _parse(line: Any) -> _Line | None:
-    try:
-        text = line[:-1] if line.endswith(b"\n") else line
-        body, stored_t, stored_g = text.rsplit(b"\t", 2)
-        fields = body.split(b"\t")
-        if len(fields) != _NFIELDS:
-            return None
-        return _Line(fields[2], int(fields[0]), int(fields[1]), body, stored_t.decode(), stored_g.decode())
-    except (AttributeError, TypeError, ValueError):
-        return None
-
-
-def _well_formed(line: bytes, head: list[bytes]) -> tuple[int, int, bytes] | None:
-    """(sequence, global sequence, stored token hash) of a line laid out as COPY prints it.
-
-    ``head`` is ``line[:-_TAIL].split(b"\\t", 3)``.  ``None`` unless the line ends with two
-    TAB-separated 64-digit hex hashes and a newline after exactly fifteen fields whose first two
-    are integers: exactly the lines :func:`_parse` reads with those hashes at the fixed offsets.
-    """
-    end = len(line) - _TAIL
-    if end < 0 or line[end] != 9 or line[-66] != 9 or line[-1] != 10 or line.count(b"\t", 0, end) != _NFIELDS - 1:
-        return None
-    try:
-        stored = bytes.fromhex(line[-130:-66].decode("ascii"))
-        stored_global = bytes.fromhex(line[-65:-1].decode("ascii"))  # fromhex() skips spaces: lengths below
-        numbers = int(head[0]), int(head[1])
-    except (ValueError, IndexError):
-        return None
-    return (*numbers, stored) if len(stored) == len(stored_global) == 32 else None
-
-
-def _stored_raw(stored: Any, computed: bytes) -> bytes:
-    """Raw bytes of a stored hex hash to continue the chain from (the computed one if unreadable)."""
-    try:
-        raw = bytes.fromhex(stored)
-    except (TypeError, ValueError):
-        return computed or ZERO_HASH
-    return raw if len(raw) == 32 else (computed or ZERO_HASH)
-
-
-def _count_global_break(found: SliceResult | VerificationReport, brk: Break, limit: int) -> None:
-    """Count a break of the global chain; keep it while fewer than ``limit`` are kept."""
-    found.global_break_count += 1
-    if len(found.global_breaks) < limit:
-        found.global_breaks.append(brk)
-
-
-def _malformed_break(line: Any) -> Break:
-    return Break(TOKEN_HASH_MISMATCH, None, None, None, f"malformed event row: {line[:80]!r}")
-
-
-@dataclass
-class SliceResult:
-    """What :func:`verify_slice` found in one slice, with the links it left to :func:`merge`.
-
-    Plain data (bytes, ints, str, lists, dicts, :class:`Break`), so that :meth:`to_plain` can
-    send it from a worker process.  Token ids are the bytes of the COPY line.
-    """
-
-    events: int = 0
-    token_breaks: dict[bytes, Break] = field(default_factory=dict)
-    token_break_count: int = 0
-    global_breaks: list[Break] = field(default_factory=list)
-    global_break_count: int = 0
-    # chain end (see _SEQ_AT) of each token's last line in the slice: a list indexed by token id
-    # (None: not in the slice) and, for ids from _NEAR on, a dict; ids in order of first line
-    ends: list[bytes | None] = field(default_factory=list)
-    far: dict[int, bytes] = field(default_factory=dict)
-    seen: list[int] = field(default_factory=list)
-    pending: dict[bytes, tuple[int, bytes]] = field(default_factory=dict)  # tid -> (seq, computed raw)
-    fresh: dict[bytes, int] = field(default_factory=dict)  # tid -> global sequence of its "sequence 1"
-    # first line of a token continuing a chain: (token id, line, its chain end as read from the line)
-    deferred: list[tuple[int, bytes, bytes]] = field(default_factory=list)
-    odd: list[bytes] = field(default_factory=list)  # tids of deferred lines not laid out as COPY prints them
-    recheck: dict[bytes, bytes] = field(default_factory=dict)  # tid -> line after its deferred one
-    g_first: bytes | None = None  # first line, when its global link needs the slice before
-    g_recheck: bytes | None = None  # second line, when it failed against the first one's hash
-    g_pending: tuple[int, bytes] | None = None
-    last_gseq: int = 0
-    last_global: str | None = None
-    g_raw: bytes | None = None
-
-    def to_plain(self) -> dict[str, Any]:
-        plain = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        plain["token_breaks"] = {tid: _break_plain(brk) for tid, brk in self.token_breaks.items()}
-        plain["global_breaks"] = [_break_plain(brk) for brk in self.global_breaks]
-        return plain
-
-    @classmethod
-    def from_plain(cls, plain: dict[str, Any]) -> SliceResult:
-        result = cls(**plain)
-        result.token_breaks = {tid: Break(*brk) for tid, brk in plain["token_breaks"].items()}
-        result.global_breaks = [Break(*brk) for brk in plain["global_breaks"]]
-        return result
-
-
-def _break_plain(brk: Break) -> tuple[Any, ...]:
-    return (brk.kind, brk.token_id, brk.sequence, brk.global_sequence, brk.detail)
-
-
-class _Slice:
-    """State of one slice: the hot loop's dicts and the slow paths it calls on a failed link."""
-
-    def __init__(self, max_global_breaks: int) -> None:
-        self.limit = max_global_breaks
-        self.result = SliceResult()
-        self.ends: list[bytes | None] = []  # token id -> chain end (see _SEQ_AT) of its last line so far
-        self.far: dict[int, bytes] = {}  # the same for token ids from _NEAR on
-        self.seen: list[int] = []  # token ids in the order of their first line in the slice
-        self.deferred_ends: dict[bytes, bytes] = {}  # tid -> the end stored for its deferred line
-        self.last_line: bytes | None = None
-        self.g_raw: bytes | None = None
-
-    # token chain ------------------------------------------------------------------------
-    def _token_break(self, brk: Break, tid: bytes) -> None:
-        self.result.token_break_count += 1
-        self.result.token_breaks.setdefault(tid, brk)
-
-    def malformed(self, line: Any) -> bytes:
-        self.result.token_break_count += 1
-        self.result.token_breaks.setdefault(b"?", _malformed_break(line))
-        return ZERO_HASH
-
-    def first_of_token(self, token_id: int, line: bytes, head: list[bytes]) -> bytes:
-        """The token's first line in this slice, checked now if it starts the chain, else
-        deferred; returns its chain end.
-
-        ``head`` is the line split as the hot loop split it (``head[2]`` is the token id as
-        printed, ``token_id`` its value).  A well-formed line costs no parsing:
-        a first event is hashed and compared in raw bytes, a line continuing a chain is deferred
-        with its stored hash read at the fixed offset.  Anything else goes the slow way.
-        """
-        tid = head[2]
-        self.seen.append(token_id)
-        known = _well_formed(line, head)
-        if known is not None:
-            seq, gseq, stored = known
-            if seq != 1:
-                return self._defer(tid, token_id, line, TOKEN_PREFIX + stored + head[0])
-            digest = _sha256(TOKEN_PREFIX + ZERO_HASH + line[:-_TAIL]).digest()
-            if digest == stored:
-                self.result.fresh[tid] = gseq
-                return TOKEN_PREFIX + digest + head[0]
-        return self._first_of_token_slow(tid, token_id, line, head[0])
-
-    def _defer(self, tid: bytes, token_id: int, line: bytes, end: bytes) -> bytes:
-        self.result.deferred.append((token_id, line, end))
-        self.deferred_ends[tid] = end
-        return end
-
-    def _first_of_token_slow(self, tid: bytes, token_id: int, line: bytes, seq_text: bytes) -> bytes:
-        parsed = _parse(line)
-        if parsed is None:
-            return TOKEN_PREFIX + self.malformed(line) + seq_text
-        if parsed.seq != 1:
-            self.result.odd.append(tid)  # merge() must not read it at the fixed offsets
-            return self._defer(tid, token_id, line, TOKEN_PREFIX + _stored_raw(parsed.stored_t, ZERO_HASH) + seq_text)
-        self.result.fresh[tid] = parsed.gseq
-        digest = _sha256(TOKEN_PREFIX + ZERO_HASH + parsed.body).digest()
-        if digest.hex() == parsed.stored_t:
-            return TOKEN_PREFIX + digest + seq_text
-        self._token_break(
-            Break(TOKEN_HASH_MISMATCH, parsed.token_id, 1, parsed.gseq, _mismatch(parsed.stored_t, digest)), tid
-        )
-        self.result.pending[tid] = (1, digest)
-        return TOKEN_PREFIX + _stored_raw(parsed.stored_t, digest) + seq_text
-
-    def token_break(self, tid: bytes, line: bytes, digest: bytes, previous: bytes) -> bytes:
-        """A link that failed (``previous``: the token's chain end before it); returns the hash
-        to go on from.
-
-        If only the previous event's *stored* hash was altered, this event still chains to the
-        hash computed for it: that is accepted quietly (the previous event was already
-        reported), so overwriting one stored hash is one break, like editing one event.
-        """
-        parsed = _parse(line)
-        if parsed is None:
-            return self.malformed(line)
-        expected = _end_seq(previous) + 1
-        alternative = self.result.pending.pop(tid, None)
-        if (
-            alternative is not None
-            and parsed.seq == expected
-            and alternative[0] == parsed.seq - 1
-            and _sha256(TOKEN_PREFIX + alternative[1] + parsed.body).hexdigest() == parsed.stored_t
-        ):
-            return bytes.fromhex(parsed.stored_t)
-        if previous is self.deferred_ends.get(tid):
-            self.result.recheck[tid] = line  # judged by merge(), once the deferred link is known
-            self.result.pending[tid] = (parsed.seq, digest)
-            return _stored_raw(parsed.stored_t, digest)
-        if parsed.seq != expected:
-            brk = Break(SEQUENCE_GAP, parsed.token_id, parsed.seq, parsed.gseq, f"expected sequence {expected}")
-        else:
-            brk = Break(
-                TOKEN_HASH_MISMATCH, parsed.token_id, parsed.seq, parsed.gseq, _mismatch(parsed.stored_t, digest)
-            )
-        self._token_break(brk, tid)
-        self.result.pending[tid] = (parsed.seq, digest)
-        return _stored_raw(parsed.stored_t, digest)
-
-    def end_beyond(self, tid: int) -> bytes | None:
-        """Chain end of a token id past the end of the list, which grows to take a near one."""
-        if tid < _NEAR:
-            self.ends.extend([None] * (min(_NEAR, max(tid + 1, 2 * len(self.ends))) - len(self.ends)))
-            return None
-        return self.far.get(tid)
-
-    # global chain -----------------------------------------------------------------------
-    def _global_break(self, brk: Break) -> None:
-        _count_global_break(self.result, brk, self.limit)
-
-    def first_global(self, line: bytes, token_raw: bytes) -> bytes:
-        parsed = _parse(line)
-        if parsed is None or parsed.gseq != 1:
-            self.result.g_first = line
-            return _stored_raw(parsed.stored_g if parsed else None, ZERO_HASH)
-        digest = _sha256(GLOBAL_PREFIX + ZERO_HASH + token_raw).digest()
-        if digest.hex() == parsed.stored_g:
-            return digest
-        self._global_break(
-            Break(GLOBAL_HASH_MISMATCH, parsed.token_id, parsed.seq, 1, _mismatch(parsed.stored_g, digest))
-        )
-        self.result.g_pending = (1, digest)
-        return _stored_raw(parsed.stored_g, digest)
-
-    def global_break(self, line: bytes, previous: bytes, digest: bytes, token_raw: bytes) -> bytes:
-        parsed = _parse(line)
-        if parsed is None:  # an unreadable row: the chain goes on from zero, as after any slice cut
-            self._global_break(_malformed_break(line))
-            return ZERO_HASH
-        expected = _gseq_of(previous) + 1
-        alternative, self.result.g_pending = self.result.g_pending, None
-        if (
-            alternative is not None
-            and parsed.gseq == expected
-            and alternative[0] == parsed.gseq - 1
-            and _sha256(GLOBAL_PREFIX + alternative[1] + token_raw).hexdigest() == parsed.stored_g
-        ):
-            return bytes.fromhex(parsed.stored_g)
-        if previous is self.result.g_first:
-            self.result.g_recheck = line
-            self.result.g_pending = (parsed.gseq, digest)
-            return _stored_raw(parsed.stored_g, digest)
-        if parsed.gseq != expected:
-            brk = Break(
-                GLOBAL_SEQUENCE_GAP, parsed.token_id, parsed.seq, parsed.gseq, f"expected global sequence {expected}"
-            )
-        else:
-            brk = Break(
-                GLOBAL_HASH_MISMATCH, parsed.token_id, parsed.seq, parsed.gseq, _mismatch(parsed.stored_g, digest)
-            )
-        self._global_break(brk)
-        self.result.g_pending = (parsed.gseq, digest)
-        return _stored_raw(parsed.stored_g, digest)
-
-    def finish(self) -> SliceResult:
-        result = self.result
-        result.ends, result.far, result.seen = self.ends, self.far, self.seen
-        last = _parse(self.last_line) if self.last_line is not None else None
-        if last is not None:
-            result.last_gseq, result.last_global = last.gseq, last.stored_g
-        elif self.last_line is not None:
-            result.last_gseq = _gseq_of(self.last_line)
-        result.g_raw = self.g_raw
-        return result
+def _end_seq(end: bytes) -> int:
+    """Sequence number of a chain end (-1 if its line had none readable)."""
+    return _int_or(end[_SEQ_AT:], -1)
 
 
 def _gseq_of(line: Any) -> int:
@@ -845,24 +547,150 @@ def _gseq_of(line: Any) -> int:
         return -1
 
 
+def _chain_value(line: Any) -> bytes:
+    """What the next events chain on after ``line``, whatever its verdict: its stored hash, or,
+    when that is not 64 hex digits where COPY prints it, a value derived from the whole row."""
+    try:
+        readable = line[-66] == 9 and line[-1] == 10
+        return unhexlify(line[-65:-1]) if readable else _unreadable_value(line)
+    except (TypeError, IndexError, ValueError):
+        return _unreadable_value(line)
+
+
+def _unreadable_value(line: Any) -> bytes:
+    data = line if isinstance(line, bytes) else repr(line).encode()
+    return _sha256(_UNREADABLE_PREFIX + data).digest()
+
+
+def _stored_hex(line: bytes | None) -> str | None:
+    """The stored hash of a line as text, None if the line has none readable."""
+    if line is None:
+        return None
+    try:
+        stored = line.rsplit(b"\t", 1)[1].rstrip(b"\n")
+        return stored.decode("ascii")
+    except (AttributeError, TypeError, IndexError, ValueError):
+        return None
+
+
+@dataclass(slots=True)
+class _Line:
+    """A COPY line taken apart (only for lines that need a closer look)."""
+
+    token_id: int
+    seq: int
+    gseq: int
+    body: bytes
+    stored: str
+
+
+def _parse(line: Any) -> _Line | None:
+    try:
+        text = line[:-1] if line.endswith(b"\n") else line
+        body, stored = text.rsplit(b"\t", 1)
+        fields = body.split(b"\t")
+        if len(fields) != _NFIELDS:
+            return None
+        token_id = int(fields[2])
+        if token_id < 0:
+            return None
+        return _Line(token_id, int(fields[0]), int(fields[1]), body, stored.decode("ascii", "replace"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
 def _mismatch(stored: str, computed: bytes) -> str:
     return f"stored {stored!r}, computed {computed.hex()}"
 
 
-def _consume(state: _Slice):  # noqa: PLR0912, PLR0915 (one frame on purpose: a call per line costs as much as a link)
+@dataclass
+class SliceResult:
+    """What :func:`verify_slice` read in one slice, with the lines it left to :func:`merge`.
+
+    Plain data (bytes, ints, lists, dicts), so that :meth:`to_plain` can send it from a worker
+    process.  ``records`` holds, in line order, every line the slice could not settle alone,
+    each as ``(token id, line, previous line, chain value before it, token's end before it)``:
+
+    * a line that failed: the previous line and the token's end are those of the slice;
+    * the first line of a token in the slice: no end (``merge`` has the one before the slice);
+    * the slice's first line: no previous line either (``merge`` has the previous slice's last);
+    * an unreadable row: token id -1;
+    * a token's first line in the slice that begins a chain ("sequence 1") and verified:
+      ``(token id, None, its global sequence, the previous line's, None)``, which is wrong only
+      if an earlier slice saw the token.
+    """
+
+    events: int = 0
+    records: list[tuple[int, Any, Any, Any, bytes | None]] = field(default_factory=list)
+    # chain end (see _SEQ_AT) of each token's last line in the slice: a list indexed by token id
+    # (None: not in the slice) and, for ids from _NEAR on, a dict; ids in order of first line
+    ends: list[bytes | None] = field(default_factory=list)
+    far: dict[int, bytes] = field(default_factory=dict)
+    seen: list[int] = field(default_factory=list)
+    last_line: Any = None
+    chain_value: bytes | None = None  # what the line after the slice chains on
+
+    def to_plain(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> SliceResult:
+        return cls(**plain)
+
+
+class _Slice:
+    """State of one slice: the hot loop's chain ends and what it records for :func:`merge`."""
+
+    def __init__(self) -> None:
+        self.result = SliceResult()
+        self.ends: list[bytes | None] = []  # token id -> chain end (see _SEQ_AT) of its last line so far
+        self.far: dict[int, bytes] = {}  # the same for token ids from _NEAR on
+        self.seen: list[int] = []  # token ids in the order of their first line in the slice
+        self.records = self.result.records
+
+    def first_of_token(self, tid: int, line: bytes, head: list[bytes], previous: Any, g: bytes | None):
+        """The token's first line in this slice; returns (its chain end, its chain value).
+
+        A line that begins a chain ("sequence 1") is checked here when the line before it is
+        known; any other is recorded for :func:`merge`, which has the token's earlier events.
+        """
+        self.seen.append(tid)
+        if g is not None and head[0] == b"1":
+            digest = _sha256(HASH_PREFIX + ZERO_HASH + g + line[:-_TAIL]).digest()
+            if hexlify(digest) == line[-65:-1]:
+                self.records.append((tid, None, _int_or(head[1], -1), _gseq_of(previous), None))
+                return HASH_PREFIX + digest + head[0], digest
+        self.records.append((tid, line, previous, g, None))
+        value = _chain_value(line)
+        return HASH_PREFIX + value + head[0], value
+
+    def end_beyond(self, tid: int) -> bytes | None:
+        """Chain end of a token id past the end of the list, which grows to take a near one."""
+        if tid < _NEAR:
+            self.ends.extend([None] * (min(_NEAR, max(tid + 1, 2 * len(self.ends))) - len(self.ends)))
+            return None
+        return self.far.get(tid)
+
+    def finish(self, count: int, last_line: Any, g: bytes | None) -> SliceResult:
+        result = self.result
+        result.events, result.last_line, result.chain_value = count, last_line, g
+        result.ends, result.far, result.seen = self.ends, self.far, self.seen
+        return result
+
+
+def _consume(state: _Slice):
     """The hot loop, as a generator fed one COPY line at a time (``send``); ``None`` ends it.
 
-    A line whose two stored hashes match costs one split, two SHA-256 and one comparison: both
-    hashes are hexlified at once (TAB between them) and compared with the line's last 129
-    bytes, where COPY prints them; the canonical line is the rest.  Anything else (a device's
-    first line in the slice, the slice's first line, a failed link) takes the slow paths.  A
-    row whose token id is not a non-negative integer is unreadable.
+    A line whose stored hash matches costs one split, one SHA-256 and one comparison of its hex
+    with the line's last 64 bytes before the newline, where COPY prints the hash; the canonical
+    line is the rest.  Any other line is recorded for :func:`merge` and the chain goes on from
+    its stored hash.  A row whose token id is not a non-negative integer is unreadable.
     """
     sha, hx = _sha256, hexlify
-    token_prefix, global_prefix = TOKEN_PREFIX, GLOBAL_PREFIX
-    hash_at, seq_at = _HASH_AT, _SEQ_AT
+    prefix, seq_at = HASH_PREFIX, _SEQ_AT
     ends, far = state.ends, state.far
-    g_prefix = None
+    record = state.records.append
+    g = None  # the chain value of the previous line: what this one chains on globally
     previous = None
     count = 0
     line = yield
@@ -875,49 +703,30 @@ def _consume(state: _Slice):  # noqa: PLR0912, PLR0915 (one frame on purpose: a 
         except (IndexError, TypeError, ValueError):
             tid = -1
         if tid < 0:
-            state.malformed(line)
-            line = yield
-            continue
-        try:
-            end = ends[tid]
-        except IndexError:
-            end = state.end_beyond(tid)
-        if end is None:
-            end = state.first_of_token(tid, line, head)
-            digest = end[hash_at:seq_at]
+            record((-1, line, previous, g, None))
+            g = _chain_value(line)
         else:
-            digest = sha(end[:seq_at] + body).digest()
-            if g_prefix is not None:
-                g_digest = sha(g_prefix + digest).digest()
-                if hx(digest + g_digest, b"\t", 32) == line[-130:-1]:
-                    end = token_prefix + digest + head[0]
-                    try:
-                        ends[tid] = end
-                    except IndexError:
-                        far[tid] = end
-                    g_prefix = global_prefix + g_digest
-                    previous = line
-                    line = yield
-                    continue
-            if hx(digest) != line[-130:-66]:
-                digest = state.token_break(head[2], line, digest, end)
-            end = token_prefix + digest + head[0]
-        try:
-            ends[tid] = end
-        except IndexError:
-            far[tid] = end
-        if g_prefix is None:
-            g_digest = state.first_global(line, digest)
-        else:
-            g_digest = sha(g_prefix + digest).digest()
-            if hx(g_digest) != line[-65:-1]:
-                g_digest = state.global_break(line, previous, g_digest, digest)
-        g_prefix = global_prefix + g_digest
+            try:
+                end = ends[tid]
+            except IndexError:
+                end = state.end_beyond(tid)
+            if end is None:
+                end, g = state.first_of_token(tid, line, head, previous, g)
+            else:
+                digest = sha(end[:seq_at] + g + body).digest()
+                if hx(digest) == line[-65:-1]:
+                    g = digest
+                else:
+                    record((tid, line, previous, g, end))
+                    g = _chain_value(line)
+                end = prefix + g + head[0]
+            try:
+                ends[tid] = end
+            except IndexError:
+                far[tid] = end
         previous = line
         line = yield
-    state.result.events = count
-    state.last_line = previous
-    state.g_raw = g_prefix[len(global_prefix) :] if g_prefix is not None else None
+    state.finish(count, previous, g)
     yield
 
 
@@ -930,21 +739,21 @@ class StreamVerifier:
     result = verifier.finish()
     """
 
-    def __init__(self, max_global_breaks: int = 1000) -> None:
-        self._state = _Slice(max_global_breaks)
+    def __init__(self) -> None:
+        self._state = _Slice()
         self._consumer = _consume(self._state)
         next(self._consumer)
         self.write = self._consumer.send
 
     def finish(self) -> SliceResult:
         self._consumer.send(None)
-        return self._state.finish()
+        return self._state.result
 
 
-def verify_slice(lines: Iterable[bytes], *, max_global_breaks: int = 1000) -> SliceResult:
+def verify_slice(lines: Iterable[bytes]) -> SliceResult:
     """Verify the links inside one slice of COPY lines (each ending with a newline), in
-    ``global_sequence`` order; the links to earlier slices are left to :func:`merge`."""
-    verifier = StreamVerifier(max_global_breaks)
+    ``global_sequence`` order; the lines it cannot settle alone are left to :func:`merge`."""
+    verifier = StreamVerifier()
     write = verifier.write
     for line in lines:
         write(line)
@@ -952,109 +761,38 @@ def verify_slice(lines: Iterable[bytes], *, max_global_breaks: int = 1000) -> Sl
 
 
 def verify(lines: Iterable[bytes], *, max_global_breaks: int = 1000) -> VerificationReport:
-    """Recompute both chains over ``lines`` (the whole chain, as :func:`copy_sql` streams it).
+    """Recompute the chains over ``lines`` (the whole chain, as :func:`copy_sql` streams it).
 
     After a break the chain continues from the *stored* hash, so one tampered event is
     reported once instead of breaking everything after it, and the scan goes on to report the
-    later breaks of other tokens.  The global chain is computed over the *stored* token hashes:
-    editing an event's content breaks its token chain only, while a forged (recomputed) token
-    hash or a deleted, inserted or reordered event breaks the global chain.
+    later breaks of other tokens.
     """
     started = time.perf_counter()
-    result = verify_slice(lines, max_global_breaks=max_global_breaks)
+    result = verify_slice(lines)
     return merge([result], max_global_breaks=max_global_breaks, elapsed_seconds=time.perf_counter() - started)
 
 
 class _Merge:
-    """Joins slice results in order, checking the links each slice left open."""
+    """Joins slice results in order and judges every line they recorded."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.report = VerificationReport(slices=0)
-        self.token_breaks: dict[bytes, Break] = {}
-        self.ends = _Ends()  # each token's chain end so far
-        self.alternatives: dict[bytes, tuple[int, bytes]] = {}
-        self.g_last: tuple[int, bytes] | None = None
-        self.g_alternative: tuple[int, bytes] | None = None
+        self.token_breaks: dict[Any, Break] = {}
+        self.ends = _Ends()  # each token's chain end before the slice being joined
+        self.alternatives: dict[bytes, bytes] = {}  # chain value of a broken line -> hash computed for it
+        self.last_line: Any = None  # the last line so far, and what the next one chains on
+        self.chain_value: bytes | None = None
 
-    def token_break(self, tid: Any, brk: Break) -> None:
+    def token_break(self, key: Any, brk: Break) -> None:
         self.report.token_break_count += 1
-        self.token_breaks.setdefault(tid, brk)
+        self.token_breaks.setdefault(key, brk)
 
     def global_break(self, brk: Break) -> None:
-        _count_global_break(self.report, brk, self.limit)
-
-    def _add(self, token: bool, tid: Any, brk: Break) -> None:
-        """Count a break of the token chain (``token``) or of the global chain."""
-        if token:
-            self.token_break(tid, brk)
-        else:
-            self.global_break(brk)
-
-    def _link(self, parsed: _Line, chain_from: tuple[int, bytes] | None, alternative, token: bool):
-        """(ok, computed raw hash or None, expected sequence) of one deferred link."""
-        expected = chain_from[0] + 1 if chain_from else 1
-        if chain_from is None:
-            return False, None, expected
-        prefix, stored = (TOKEN_PREFIX, parsed.stored_t) if token else (GLOBAL_PREFIX, parsed.stored_g)
-        payload = parsed.body if token else _stored_raw(parsed.stored_t, ZERO_HASH)
-        number = parsed.seq if token else parsed.gseq
-        computed = _sha256(prefix + chain_from[1] + payload).digest()
-        if number == expected and computed.hex() == stored:
-            return True, computed, expected
-        ok = (
-            alternative is not None
-            and number == expected
-            and alternative[0] == expected - 1
-            and _sha256(prefix + alternative[1] + payload).hexdigest() == stored
-        )
-        return ok, computed, expected
-
-    def _break(self, parsed: _Line, token: bool, expected: int, computed: bytes | None) -> Break:
-        number = parsed.seq if token else parsed.gseq
-        if number != expected:
-            kind = SEQUENCE_GAP if token else GLOBAL_SEQUENCE_GAP
-            detail = f"expected {'sequence' if token else 'global sequence'} {expected}"
-        else:
-            kind = TOKEN_HASH_MISMATCH if token else GLOBAL_HASH_MISMATCH
-            stored = parsed.stored_t if token else parsed.stored_g
-            detail = _mismatch(stored, computed) if computed else "no previous event"
-        return Break(kind, parsed.token_id, parsed.seq, parsed.gseq, detail)
-
-    def _resolve(self, line: bytes, token: bool, result: SliceResult) -> None:
-        parsed = _parse(line)
-        recheck = (result.recheck.get(parsed.tid) if parsed else None) if token else result.g_recheck
-        if parsed is None:  # only a slice's first line can be unreadable here (deferred lines were read)
-            self.global_break(_malformed_break(line))
-            after = _parse(recheck) if recheck is not None else None
-            if after is not None:  # judged as one pass does after an unreadable row: from zero
-                _ok, again, expected = self._link(after, (_gseq_of(line), ZERO_HASH), None, False)
-                self.global_break(self._break(after, False, expected, again))
-            return
-        tid = parsed.tid
-        if token:
-            chain_from, alternative = _end_link(self.ends.get(tid)), self.alternatives.get(tid)
-        else:
-            chain_from, alternative = self.g_last, self.g_alternative
-        ok, computed, expected = self._link(parsed, chain_from, alternative, token)
-        if not ok:
-            self._add(token, tid, self._break(parsed, token, expected, computed))
-            if token and computed and _end_seq(_end_in(result.ends, result.far, tid)) == parsed.seq:
-                result.pending.setdefault(tid, (parsed.seq, computed))
-        if recheck is None:
-            return
-        after = _parse(recheck)
-        if after is None:
-            self._add(token, b"?", _malformed_break(recheck))
-            return
-        number = parsed.seq if token else parsed.gseq
-        if not ok and computed is not None:
-            quiet, _computed, _expected = self._link(after, (number, computed), None, token)
-            if quiet:
-                return
-        raw_from = _stored_raw(parsed.stored_t if token else parsed.stored_g, ZERO_HASH)
-        _ok, again, expected = self._link(after, (number, raw_from), None, token)
-        self._add(token, tid, self._break(after, token, expected, again))
+        report = self.report
+        report.global_break_count += 1
+        if len(report.global_breaks) < self.limit:
+            report.global_breaks.append(brk)
 
     def add(self, result: SliceResult) -> None:
         report = self.report
@@ -1062,55 +800,86 @@ class _Merge:
         if not result.events:
             return
         ends = self.ends
-        if ends.near or ends.far:
-            for tid, gseq in result.fresh.items():
-                head = ends.get(tid)
-                if head is not None:
-                    seq = _end_seq(head) + 1
-                    self.token_break(tid, Break(SEQUENCE_GAP, _int_or(tid, tid), 1, gseq, f"expected sequence {seq}"))
-        self._resolve_deferred(result)
-        for tid, brk in result.token_breaks.items():
-            self.token_breaks.setdefault(tid, brk)
-        report.token_break_count += result.token_break_count
-        if result.g_first is not None:
-            self._resolve(result.g_first, False, result)
-        report.global_break_count += result.global_break_count
-        room = max(0, self.limit - len(report.global_breaks))
-        report.global_breaks.extend(result.global_breaks[:room])
-        if self.alternatives:
-            for tid in result.seen:
-                self.alternatives.pop(b"%d" % tid, None)
+        near, far, count = ends.near, ends.far, len(ends.near)
+        sha, hx, judge = _sha256, hexlify, self.judge
+        for tid, line, before, chained_on, own_end in result.records:
+            if line is None:  # a chain begun in the slice: a break if the token had events before
+                known = ends.get(tid) if count or far else None
+                if known is not None:
+                    self.restarted(tid, before, chained_on, known)
+                continue
+            end = own_end
+            if end is None and tid >= 0:
+                end = near[tid] if tid < count else far.get(tid)
+            previous, g = (before, chained_on) if before is not None else (self.last_line, self.chain_value)
+            # most records are first lines of a token continuing from an earlier slice: one SHA-256
+            if end is None or g is None or hx(sha(end[:_SEQ_AT] + g + line[:-_TAIL]).digest()) != line[-65:-1]:
+                judge(line, previous, g, end)
         ends.take(result)
-        self.alternatives.update(result.pending)
-        if result.g_raw is not None:
-            self.g_last = (result.last_gseq, result.g_raw)
-        self.g_alternative = result.g_pending
+        self.last_line, self.chain_value = result.last_line, result.chain_value
         report.events_checked += result.events
-        report.last_global_sequence = result.last_gseq
-        report.last_global_hash = result.last_global
+        report.last_global_sequence = _gseq_of(result.last_line)
+        report.last_global_hash = _stored_hex(result.last_line)
 
-    def _resolve_deferred(self, result: SliceResult) -> None:
-        """Check each token's first line of the slice against the token's end so far.
+    def restarted(self, tid: int, gseq: int, previous_gseq: int, end: bytes) -> None:
+        """A token's chain begun anew ("sequence 1") after an earlier slice saw its events."""
+        self.token_break(tid, Break(SEQUENCE_GAP, tid, 1, gseq, f"expected sequence {_end_seq(end) + 1}"))
+        if gseq != previous_gseq + 1:
+            self.global_break(Break(GLOBAL_SEQUENCE_GAP, tid, 1, gseq, f"expected global sequence {previous_gseq + 1}"))
 
-        A line laid out as COPY prints it, that nothing in its slice waits on, and whose stored
-        hash is the hash of its canonical form chained on the end is settled here with one
-        SHA-256 (the work a whole slice of devices asks of this one process).  As in the hot
-        loop, a link that holds also vouches for the sequence number, which is part of what was
-        hashed.  Anything else goes to ``_resolve``.
-        """
-        near, far, sha, resolve = self.ends.near, self.ends.far, _sha256, self._resolve
-        count = len(near)
-        waiting = {_int_or(tid, None) for tid in (*result.recheck, *result.odd)}
-        for tid, line, mine in result.deferred:  # token ids here are ints >= 0 (the hot loop read them)
-            end = near[tid] if tid < count else far.get(tid)
-            if end is None or tid in waiting or sha(end[:_SEQ_AT] + line[:-_TAIL]).digest() != mine[_HASH_AT:_SEQ_AT]:
-                resolve(line, True, result)
+    def judge(self, line: Any, previous: Any, g: bytes | None, end: bytes | None) -> None:
+        """Judge a line whose hash does not match what it chains on (``g``: the previous line's
+        chain value, ``end``: its token's end; None for a chain's start), or could not be
+        checked in its slice."""
+        parsed = _parse(line)
+        if parsed is None:
+            self.token_break(b"?", Break(TOKEN_HASH_MISMATCH, None, None, None, f"malformed event row: {line[:80]!r}"))
+            return
+        t = ZERO_HASH if end is None else end[_HASH_AT:_SEQ_AT]
+        g = ZERO_HASH if g is None else g
+        body, stored = parsed.body, parsed.stored
+        computed = _sha256(HASH_PREFIX + t + g + body).digest()
+        if computed.hex() == stored:
+            return
+        # The stored hash of a previous event may have been overwritten (that event is reported):
+        # then this one chains on the hash computed for it.
+        t_alt = self.alternatives.get(t) if end is not None else None
+        g_alt = self.alternatives.get(g) if previous is not None else None
+        if t_alt is not None or g_alt is not None:
+            computed = _sha256(HASH_PREFIX + (t_alt or t) + (g_alt or g) + body).digest()
+            if computed.hex() == stored:
+                return
+            for t_try, g_try in ((t_alt, g), (t, g_alt)):
+                if (
+                    t_try is not None
+                    and g_try is not None
+                    and _sha256(HASH_PREFIX + t_try + g_try + body).hexdigest() == stored
+                ):
+                    return
+        self.alternatives[_chain_value(line)] = computed
+        self.classify(parsed, previous, end, computed)
+
+    def classify(self, parsed: _Line, previous: Any, end: bytes | None, computed: bytes) -> None:
+        expected = 1 if end is None else _end_seq(end) + 1
+        g_expected = 1 if previous is None else _gseq_of(previous) + 1
+        tid, seq, gseq = parsed.token_id, parsed.seq, parsed.gseq
+        if seq != expected:
+            self.token_break(tid, Break(SEQUENCE_GAP, tid, seq, gseq, f"expected sequence {expected}"))
+        if gseq != g_expected:
+            self.global_break(Break(GLOBAL_SEQUENCE_GAP, tid, seq, gseq, f"expected global sequence {g_expected}"))
+        if seq != expected or gseq != g_expected:
+            return
+        if previous is not None and _parse(previous) is None:
+            self.global_break(
+                Break(GLOBAL_HASH_MISMATCH, tid, seq, gseq, "the row before it in the global chain is unreadable")
+            )
+        else:
+            self.token_break(tid, Break(TOKEN_HASH_MISMATCH, tid, seq, gseq, _mismatch(parsed.stored, computed)))
 
     def finish(self) -> VerificationReport:
         report = self.report
-        report.token_breaks = {
-            brk.token_id if brk.token_id is not None else tid: brk for tid, brk in self.token_breaks.items()
-        }
+        breaks = sorted(self.token_breaks.items(), key=lambda item: _order(item[1].global_sequence))
+        report.token_breaks = {brk.token_id if brk.token_id is not None else key: brk for key, brk in breaks}
         report.ends = self.ends
         return report
 
@@ -1119,7 +888,7 @@ def merge(
     results: Iterable[SliceResult], *, max_global_breaks: int = 1000, elapsed_seconds: float = 0.0
 ) -> VerificationReport:
     """Join the results of consecutive slices (in ``global_sequence`` order) into one report,
-    checking the links each slice could not check alone."""
+    judging every line they could not settle alone."""
     merger = _Merge(max_global_breaks)
     for result in results:
         merger.add(result)
@@ -1132,7 +901,7 @@ def check_head(report: VerificationReport, head_hash: str | None, head_count: in
     """Compare a verification with the separately stored global head; return the problems.
 
     The head record holds the number of events (= the last ``global_sequence``) and the last
-    ``global_hash``.  Detects truncation of the newest events (which leaves a valid but shorter
+    event's hash.  Detects truncation of the newest events (which leaves a valid but shorter
     chain) and events appended behind the head's back.
     """
     problems: list[str] = []
@@ -1201,7 +970,7 @@ def synthetic_events(n: int, tokens: int | None = None, seed: int = 19) -> list[
 def chain_lines(events: Iterable[Mapping[str, Any]]) -> list[bytes]:
     """Chain ``events`` with a fresh :class:`ChainWriter` and return the lines for :func:`verify`."""
     writer = ChainWriter()
-    return [event_line(event, *writer.append(event)) for event in events]
+    return [event_line(event, writer.append(event)) for event in events]
 
 
 def benchmark(n: int = 200_000, repeat: int = 3, slices: int = 2) -> dict[str, Any]:

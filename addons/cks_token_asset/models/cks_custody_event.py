@@ -18,11 +18,12 @@ class CksCustodyEvent(models.Model):
 
     QĐ 19/2020 Hà Tĩnh, Điều 2.3: key-storage devices are managed as State
     secrets of the "Mật" level; every change of the person in charge is recorded
-    (Điều 11.3, Mẫu 14). Each event carries the SHA-256 of its canonical form and
-    of the previous event of the same token (token chain), and of the previous
-    event of the database (global chain), so that any edit, deletion or
-    reordering, even of a whole token's history, is detected. The ORM refuses
-    write and unlink; a PostgreSQL trigger refuses UPDATE, DELETE and TRUNCATE.
+    (Điều 11.3, Mẫu 14). Each event carries one SHA-256 over its canonical form,
+    the hash of the previous event of the same token (token chain) and the hash
+    of the previous event of the database (global chain), so that any edit,
+    deletion or reordering, even of a whole token's history, is detected. The ORM
+    refuses write and unlink; a PostgreSQL trigger refuses UPDATE, DELETE and
+    TRUNCATE.
     """
 
     _name = "cks.custody.event"
@@ -45,8 +46,12 @@ class CksCustodyEvent(models.Model):
     occurred_at = fields.Datetime("When", required=True, readonly=True)
     reason = fields.Char("Why", readonly=True)
     document_ref = fields.Char("Supporting Document", readonly=True)
-    token_hash = fields.Char(required=True, readonly=True)
-    global_hash = fields.Char(required=True, readonly=True)
+    event_hash = fields.Char(
+        "Hash",
+        required=True,
+        readonly=True,
+        help="SHA-256 of the event, of the device's previous event and of the previous event of the database.",
+    )
 
     _global_sequence_unique = models.Constraint("UNIQUE(global_sequence)", "The global chain cannot fork.")
     _token_sequence_unique = models.Constraint("UNIQUE(token_id, sequence)", "A token's chain cannot fork.")
@@ -89,7 +94,7 @@ class CksCustodyEvent(models.Model):
         """Chain one event for ``token`` (the caller holds the token's row lock)."""
         head = self.env["cks.custody.head"]._get_locked()
         self.env.cr.execute(
-            "SELECT sequence, token_hash FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
+            "SELECT sequence, event_hash FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
             [token.id],
         )
         last = self.env.cr.fetchone()
@@ -113,14 +118,9 @@ class CksCustodyEvent(models.Model):
         }
         # store exactly what is hashed: text in NFC, the instant as a naive UTC datetime
         event = chain.normalise_event(event)
-        token_hash = chain.compute_token_hash(last[1] if last else None, event)
-        global_hash = chain.compute_global_hash(head.last_hash or None, token_hash)
-        record = (
-            self.sudo()
-            .with_context(cks_custody_append=True)
-            .create({**event, "token_hash": token_hash, "global_hash": global_hash})
-        )
-        head.write({"last_hash": global_hash, "event_count": event["global_sequence"]})
+        event_hash = chain.compute_hash(last[1] if last else None, head.last_hash or None, event)
+        record = self.sudo().with_context(cks_custody_append=True).create({**event, "event_hash": event_hash})
+        head.write({"last_hash": event_hash, "event_count": event["global_sequence"]})
         return record
 
     @api.model
@@ -153,7 +153,7 @@ class CksCustodyEvent(models.Model):
 
     @api.model
     def _verify_chain(self):
-        """Recompute both chains from the stored rows; returns (report, head problems, seconds).
+        """Recompute the chains from the stored rows; returns (report, head problems, seconds).
 
         Large chains are cut into slices of global sequence verified at the same time by worker
         processes on this transaction's snapshot (``pg_export_snapshot``), this process taking

@@ -101,5 +101,5 @@ class TestCustodyChain(TokenCase):
             stored[name] = stored[name].id or None
         for name in ("state_from", "state_to", "location", "reason", "document_ref"):
             stored[name] = stored[name] or None
-        self.assertEqual(lines, [chain.event_line(stored, event.token_hash, event.global_hash)])
+        self.assertEqual(lines, [chain.event_line(stored, event.event_hash)])
         self.assertTrue(self.verify().intact)

@@ -16,7 +16,7 @@ class TestToken(TokenCase):
         self.assertEqual(events[-1].custodian_to_id, self.users["custodian"])
         self.assertEqual(events[-1].document_ref, "1/BB-BG")
         self.assertEqual(events[-1].state_from, "issued")
-        self.assertEqual(len(set(events.mapped("token_hash"))), 3)
+        self.assertEqual(len(set(events.mapped("event_hash"))), 3)
         self.assertEqual(self.token_a.state, "assigned")
         self.assertEqual(self.token_a.custodian_id, self.users["custodian"])
         self.assertTrue(self.verify().intact)
