@@ -82,6 +82,7 @@ import hashlib
 import random
 import time
 import unicodedata
+from array import array
 from binascii import hexlify, unhexlify
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -441,9 +442,11 @@ class _Ends:
         mine = self.near
         if len(near) > len(mine):
             mine.extend([None] * (len(near) - len(mine)))
-        for tid in result.seen:
-            if tid < _NEAR:
-                mine[tid] = near[tid]
+        # one sequential pass over both lists (a loop over the tokens the slice saw, at random
+        # places in memory, costs ten times as much)
+        self.near = [later if later is not None else known for known, later in zip(mine, near, strict=False)] + mine[
+            len(near) :
+        ]
         self.far.update(far)
 
     def as_dict(self) -> dict[int, bytes]:
@@ -607,26 +610,28 @@ def _mismatch(stored: str, computed: bytes) -> str:
 class SliceResult:
     """What :func:`verify_slice` read in one slice, with the lines it left to :func:`merge`.
 
-    Plain data (bytes, ints, lists, dicts), so that :meth:`to_plain` can send it from a worker
-    process.  ``records`` holds, in line order, every line the slice could not settle alone,
-    each as ``(token id, line, previous line, chain value before it, token's end before it)``:
+    Plain data (bytes, ints, lists, dicts, arrays), so that :meth:`to_plain` can send it from a
+    worker process.  ``records`` holds, in line order, every line the slice could not settle
+    alone, each as ``(position in the slice, token id, line, previous line, chain value before
+    it, token's end before it)``:
 
     * a line that failed: the previous line and the token's end are those of the slice;
     * the first line of a token in the slice: no end (``merge`` has the one before the slice);
     * the slice's first line: no previous line either (``merge`` has the previous slice's last);
-    * an unreadable row: token id -1;
-    * a token's first line in the slice that begins a chain ("sequence 1") and verified:
-      ``(token id, None, its global sequence, the previous line's, None)``, which is wrong only
-      if an earlier slice saw the token.
+    * an unreadable row: token id -1.
+
+    ``fresh`` holds a token's first line in the slice that begins a chain ("sequence 1") and
+    verified, as four integers: position, token id, global sequence, the previous line's global
+    sequence.  It is wrong only if an earlier slice saw the token.
     """
 
     events: int = 0
-    records: list[tuple[int, Any, Any, Any, bytes | None]] = field(default_factory=list)
+    records: list[tuple[int, int, Any, Any, Any, bytes | None]] = field(default_factory=list)
+    fresh: array = field(default_factory=lambda: array("q"))
     # chain end (see _SEQ_AT) of each token's last line in the slice: a list indexed by token id
-    # (None: not in the slice) and, for ids from _NEAR on, a dict; ids in order of first line
+    # (None: not in the slice) and, for ids from _NEAR on, a dict
     ends: list[bytes | None] = field(default_factory=list)
     far: dict[int, bytes] = field(default_factory=dict)
-    seen: list[int] = field(default_factory=list)
     last_line: Any = None
     chain_value: bytes | None = None  # what the line after the slice chains on
 
@@ -645,22 +650,20 @@ class _Slice:
         self.result = SliceResult()
         self.ends: list[bytes | None] = []  # token id -> chain end (see _SEQ_AT) of its last line so far
         self.far: dict[int, bytes] = {}  # the same for token ids from _NEAR on
-        self.seen: list[int] = []  # token ids in the order of their first line in the slice
         self.records = self.result.records
 
-    def first_of_token(self, tid: int, line: bytes, head: list[bytes], previous: Any, g: bytes | None):
+    def first_of_token(self, position: int, tid: int, line: bytes, head: list[bytes], previous: Any, g: bytes | None):
         """The token's first line in this slice; returns (its chain end, its chain value).
 
         A line that begins a chain ("sequence 1") is checked here when the line before it is
         known; any other is recorded for :func:`merge`, which has the token's earlier events.
         """
-        self.seen.append(tid)
         if g is not None and head[0] == b"1":
             digest = _sha256(HASH_PREFIX + ZERO_HASH + g + line[:-_TAIL]).digest()
             if hexlify(digest) == line[-65:-1]:
-                self.records.append((tid, None, _int_or(head[1], -1), _gseq_of(previous), None))
+                self.result.fresh.extend((position, tid, _int_or(head[1], -1), _gseq_of(previous)))
                 return HASH_PREFIX + digest + head[0], digest
-        self.records.append((tid, line, previous, g, None))
+        self.records.append((position, tid, line, previous, g, None))
         value = _chain_value(line)
         return HASH_PREFIX + value + head[0], value
 
@@ -674,7 +677,7 @@ class _Slice:
     def finish(self, count: int, last_line: Any, g: bytes | None) -> SliceResult:
         result = self.result
         result.events, result.last_line, result.chain_value = count, last_line, g
-        result.ends, result.far, result.seen = self.ends, self.far, self.seen
+        result.ends, result.far = self.ends, self.far
         return result
 
 
@@ -703,7 +706,7 @@ def _consume(state: _Slice):
         except (IndexError, TypeError, ValueError):
             tid = -1
         if tid < 0:
-            record((-1, line, previous, g, None))
+            record((count, -1, line, previous, g, None))
             g = _chain_value(line)
         else:
             try:
@@ -711,13 +714,13 @@ def _consume(state: _Slice):
             except IndexError:
                 end = state.end_beyond(tid)
             if end is None:
-                end, g = state.first_of_token(tid, line, head, previous, g)
+                end, g = state.first_of_token(count, tid, line, head, previous, g)
             else:
                 digest = sha(end[:seq_at] + g + body).digest()
                 if hx(digest) == line[-65:-1]:
                     g = digest
                 else:
-                    record((tid, line, previous, g, end))
+                    record((count, tid, line, previous, g, end))
                     g = _chain_value(line)
                 end = prefix + g + head[0]
             try:
@@ -801,20 +804,37 @@ class _Merge:
             return
         ends = self.ends
         near, far, count = ends.near, ends.far, len(ends.near)
-        sha, hx, judge = _sha256, hexlify, self.judge
-        for tid, line, before, chained_on, own_end in result.records:
-            if line is None:  # a chain begun in the slice: a break if the token had events before
-                known = ends.get(tid) if count or far else None
-                if known is not None:
-                    self.restarted(tid, before, chained_on, known)
+        sha, hx = _sha256, hexlify
+        # First the links that hold, in one tight loop (most records are first lines of a token
+        # continuing from an earlier slice: one SHA-256 each); then the rest, judged in order.
+        judged = []
+        keep = judged.append
+        for record in result.records:
+            _pos, tid, line, before, chained_on, own_end = record
+            if own_end is not None or before is None:
+                keep(record)  # failed in its slice, or the slice's first line
                 continue
-            end = own_end
-            if end is None and tid >= 0:
-                end = near[tid] if tid < count else far.get(tid)
-            previous, g = (before, chained_on) if before is not None else (self.last_line, self.chain_value)
-            # most records are first lines of a token continuing from an earlier slice: one SHA-256
-            if end is None or g is None or hx(sha(end[:_SEQ_AT] + g + line[:-_TAIL]).digest()) != line[-65:-1]:
-                judge(line, previous, g, end)
+            end = near[tid] if 0 <= tid < count else far.get(tid)
+            if end is None or hx(sha(end[:_SEQ_AT] + chained_on + line[:-_TAIL]).digest()) != line[-65:-1]:
+                keep(record)
+        if count or far:
+            fresh = result.fresh
+            restarted = [
+                (fresh[k], fresh[k + 1], None, fresh[k + 2], fresh[k + 3], None)
+                for k in range(0, len(fresh), 4)
+                if ends.get(fresh[k + 1]) is not None
+            ]
+            if restarted:
+                judged = sorted(judged + restarted, key=lambda record: record[0])
+        for _pos, tid, line, before, chained_on, own_end in judged:
+            if line is None:  # a chain begun anew in the slice, after an earlier slice saw the token
+                self.restarted(tid, before, chained_on, ends.get(tid))
+                continue
+            end = own_end if own_end is not None else ends.get(tid)
+            if before is None:
+                self.judge(line, self.last_line, self.chain_value, end)
+            else:
+                self.judge(line, before, chained_on, end)
         ends.take(result)
         self.last_line, self.chain_value = result.last_line, result.chain_value
         report.events_checked += result.events
