@@ -660,8 +660,9 @@ class _Slice:
         """
         if g is not None and head[0] == b"1":
             digest = _sha256(HASH_PREFIX + ZERO_HASH + g + line[:-_TAIL]).digest()
-            if hexlify(digest) == line[-65:-1]:
-                self.result.fresh.extend((position, tid, _int_or(head[1], -1), _gseq_of(previous)))
+            fresh = (position, tid, _int_or(head[1], -1), _gseq_of(previous))
+            if hexlify(digest) == line[-65:-1] and max(fresh) < 1 << 63:  # what the array holds
+                self.result.fresh.extend(fresh)
                 return HASH_PREFIX + digest + head[0], digest
         self.records.append((position, tid, line, previous, g, None))
         value = _chain_value(line)
