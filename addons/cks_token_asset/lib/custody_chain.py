@@ -19,7 +19,7 @@ in order: the model layer keeps it, with the number of events, in a separate hea
 compares it with :func:`check_head` (truncating the newest events leaves a valid, shorter chain).
 
 One hash per event, not one per chain: verification costs one SHA-256 per event and PostgreSQL
-prints one hash column (format v2 had a token hash and a global hash, twice both).
+prints one hash column (format v2 stored a token hash and a global hash: twice the hashing).
 
 Canonical form
 --------------

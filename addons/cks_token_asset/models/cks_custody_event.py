@@ -157,7 +157,7 @@ class CksCustodyEvent(models.Model):
 
         Large chains are cut into slices of global sequence verified at the same time by worker
         processes on this transaction's snapshot (``pg_export_snapshot``), this process taking
-        the last slice (its deferred first lines of devices, the bulk of a slice's result, then
+        the last slice (its recorded first lines of devices, the bulk of a slice's result, then
         need no pickling); the links between slices are checked by ``merge()``.  A worker that
         fails is replaced by this process verifying its slice.
         """
