@@ -492,6 +492,7 @@ def test_an_event_altered_and_hashed_anew_breaks_the_events_chained_on_it() -> N
     after = report.token_breaks[rows[i + 1][2]]
     assert (after.kind, after.sequence, after.global_sequence) == (TOKEN_HASH_MISMATCH, rows[i + 1][0], rows[i][1] + 1)
     assert after.detail.startswith(f"stored {rows[i + 1][15]!r}, computed ")
+    assert after.detail.endswith(f"; or global event {rows[i][1]} before it was replaced by one hashed anew")
     brk = report.token_breaks[token]
     assert (brk.kind, brk.sequence) == (TOKEN_HASH_MISMATCH, 3)
     assert report.token_break_count == 2

@@ -895,7 +895,10 @@ class _Merge:
                 Break(GLOBAL_HASH_MISMATCH, tid, seq, gseq, "the row before it in the global chain is unreadable")
             )
         else:
-            self.token_break(tid, Break(TOKEN_HASH_MISMATCH, tid, seq, gseq, _mismatch(parsed.stored, computed)))
+            detail = _mismatch(parsed.stored, computed)
+            if previous is not None:
+                detail += f"; or global event {gseq - 1} before it was replaced by one hashed anew"
+            self.token_break(tid, Break(TOKEN_HASH_MISMATCH, tid, seq, gseq, detail))
 
     def finish(self) -> VerificationReport:
         report = self.report
