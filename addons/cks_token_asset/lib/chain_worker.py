@@ -7,9 +7,9 @@ The parent (``cks.custody.event._verify_chain``) exports its transaction's snaps
                                 "first": 500001, "last": null}
 
 The worker opens a read-only REPEATABLE READ transaction on that snapshot (so it sees exactly
-the rows the parent sees), streams its slice with ``COPY`` into
-:class:`custody_chain.StreamVerifier` and writes the pickled
-:meth:`custody_chain.SliceResult.to_plain` (builtins only) to stdout.  The connection
+the rows the parent sees), verifies its slice with :func:`custody_chain.verify_cursor` (as the
+parent does its own) and writes the pickled :meth:`custody_chain.SliceResult.to_plain` (plain
+data: builtins and an ``array``) to stdout.  The connection
 parameters come on stdin, never on the command line.  Standard library and psycopg2 only.
 
 The worker's stdout is an anonymous in-memory file (``memfd``), not a pipe: the parent is busy
@@ -107,10 +107,7 @@ def main() -> None:
         connection.set_client_encoding("UTF8")
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [params["snapshot"]])
-            cursor.execute(chain.SESSION_SQL)
-            verifier = chain.StreamVerifier()
-            cursor.copy_expert(chain.copy_sql(params["first"], params["last"]), verifier)
-            result = verifier.finish()
+            result = chain.verify_cursor(cursor, params["first"], params["last"])
         connection.rollback()
     finally:
         connection.close()

@@ -117,6 +117,7 @@ __all__ = [
     "slice_bounds",
     "synthetic_events",
     "verify",
+    "verify_cursor",
     "verify_slice",
 ]
 
@@ -735,13 +736,8 @@ def _consume(state: _Slice):
 
 
 class StreamVerifier:
-    """Verifies one slice from lines written into it; a file-like for ``cursor.copy_expert``::
-
-    verifier = StreamVerifier()
-    cr.execute(SESSION_SQL)
-    cr.copy_expert(copy_sql(first, last), verifier)
-    result = verifier.finish()
-    """
+    """Verifies one slice from lines written into it; a file-like for ``cursor.copy_expert``
+    (see :func:`verify_cursor`)."""
 
     def __init__(self) -> None:
         self._state = _Slice()
@@ -752,6 +748,18 @@ class StreamVerifier:
     def finish(self) -> SliceResult:
         self._consumer.send(None)
         return self._state.result
+
+
+def verify_cursor(
+    cursor: Any, first: int | None = None, last: int | None = None, table: str = "cks_custody_event"
+) -> SliceResult:
+    """Verify the slice ``first..last`` (global sequence) streamed by ``COPY`` through
+    ``cursor`` (psycopg2's, or Odoo's, which passes ``copy_expert`` on), in the canonical
+    date style; ``table`` is a constant of the caller."""
+    verifier = StreamVerifier()
+    cursor.execute(SESSION_SQL)
+    cursor.copy_expert(copy_sql(first, last, table), verifier)
+    return verifier.finish()
 
 
 def verify_slice(lines: Iterable[bytes]) -> SliceResult:

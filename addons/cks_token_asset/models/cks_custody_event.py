@@ -126,10 +126,7 @@ class CksCustodyEvent(models.Model):
     @api.model
     def _verify_slice(self, first, last):
         """Stream the events of ``first..last`` (global sequence) through the chain core."""
-        verifier = chain.StreamVerifier()
-        self.env.cr.execute(chain.SESSION_SQL)
-        self.env.cr.copy_expert(chain.copy_sql(first, last, self._table), verifier)
-        return verifier.finish()
+        return chain.verify_cursor(self.env.cr, first, last, self._table)
 
     def _verification_processes(self, count):
         """How many processes verify ``count`` events: more than one only for a large chain,
