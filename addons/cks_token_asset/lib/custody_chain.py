@@ -566,10 +566,8 @@ def _unreadable_value(line: Any) -> bytes:
     return _sha256(_UNREADABLE_PREFIX + data).digest()
 
 
-def _stored_hex(line: bytes | None) -> str | None:
+def _stored_hex(line: Any) -> str | None:
     """The stored hash of a line as text, None if the line has none readable."""
-    if line is None:
-        return None
     try:
         stored = line.rsplit(b"\t", 1)[1].rstrip(b"\n")
         return stored.decode("ascii")
@@ -847,8 +845,6 @@ class _Merge:
         ends.take(result)
         self.last_line, self.chain_value = result.last_line, result.chain_value
         report.events_checked += result.events
-        report.last_global_sequence = _gseq_of(result.last_line)
-        report.last_global_hash = _stored_hex(result.last_line)
 
     def restarted(self, tid: int, gseq: int, previous_gseq: int, end: bytes) -> None:
         """A token's chain begun anew ("sequence 1") after an earlier slice saw its events."""
@@ -913,6 +909,9 @@ class _Merge:
         breaks = sorted(self.token_breaks.items(), key=lambda item: _order(item[1].global_sequence))
         report.token_breaks = {brk.token_id if brk.token_id is not None else key: brk for key, brk in breaks}
         report.ends = self.ends
+        if self.last_line is not None:  # the chain's last line: its number and hash, for check_head()
+            report.last_global_sequence = _gseq_of(self.last_line)
+            report.last_global_hash = _stored_hex(self.last_line)
         return report
 
 
