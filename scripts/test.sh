@@ -39,4 +39,5 @@ CKS_TEST_DB="$DB" "$PY" -m pytest "$ROOT/tests" -q -p no:cacheprovider \
     --junitxml="$OUT/pytest.xml" || true
 
 say "make test took $((SECONDS - start)) s"
-exec "$PY" "$ROOT/scripts/test-summary.py" "$OUT/pytest.xml" "$OUT/odoo.log" "${failed_checks[@]}"
+# not `exec`: the EXIT trap must still drop the test database
+"$PY" "$ROOT/scripts/test-summary.py" "$OUT/pytest.xml" "$OUT/odoo.log" "${failed_checks[@]}"
