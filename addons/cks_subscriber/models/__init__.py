@@ -1,3 +1,4 @@
+from . import cks_input_guard
 from . import cks_province_rules
 from . import cks_province_preset
 from . import cks_province_profile

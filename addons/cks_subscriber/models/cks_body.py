@@ -1,6 +1,28 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
+from ..lib import flow
 from ..lib.codes import BODY_LEVELS
+
+# The fields of the contact behind a body that are written through the body (its name, tax
+# code and address, as the form shows them). The contact is written with elevated rights, so
+# nothing else may pass: res.partner also holds, for example, the users linked to it.
+PARTNER_FIELDS = frozenset(
+    {
+        "name",
+        "is_company",
+        "vat",
+        "street",
+        "street2",
+        "city",
+        "zip",
+        "state_id",
+        "country_id",
+        "email",
+        "phone",
+        "website",
+    }
+)
 
 
 class CksBody(models.Model):
@@ -13,8 +35,13 @@ class CksBody(models.Model):
 
     _name = "cks.body"
     _description = "Managing Body"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cks.input.guard"]
     _inherits = {"res.partner": "partner_id"}
+    # the contact behind a body is made with it and never changes: it is written with elevated
+    # rights through the body, so pointing a body at another contact (a user's) would let its
+    # officer edit that contact
+    _flow_fields = ("partner_id",)
+    _scope_fields = ("parent_id",)
     _parent_store = True
     _parent_name = "parent_id"
     _rec_name = "complete_name"
@@ -76,9 +103,20 @@ class CksBody(models.Model):
     # (checked by its own access rights and rules) edit its contact through it,
     # without needing the contact-creation rights of Odoo's own address book.
     def _split_partner_vals(self, vals):
+        """(values of the body, values of its contact); refuses any other field of the contact."""
+        self._check_text_limits(vals)
         own = set(self._fields) - set(self._inherits_partner_fields())
         partner_vals = {key: value for key, value in vals.items() if key not in own}
         body_vals = {key: value for key, value in vals.items() if key in own}
+        refused = sorted(set(partner_vals) - PARTNER_FIELDS)
+        if refused:
+            raise UserError(
+                self.env._(
+                    "A managing body's contact is changed through its name, tax code and address only, not: "
+                    "%(fields)s.",
+                    fields=", ".join(refused),
+                )
+            )
         return body_vals, partner_vals
 
     def _inherits_partner_fields(self):
@@ -95,16 +133,17 @@ class CksBody(models.Model):
         )
         # created as superuser (the ORM writes the contact's defaults through it),
         # then held to the caller's record rules
-        bodies = (
-            super(CksBody, self.sudo())
-            .create(
-                [
-                    {**body_vals, "partner_id": partner.id}
-                    for (body_vals, _pv), partner in zip(split, partners, strict=True)
-                ]
+        with flow.opened(self._name):
+            bodies = (
+                super(CksBody, self.sudo())
+                .create(
+                    [
+                        {**body_vals, "partner_id": partner.id}
+                        for (body_vals, _pv), partner in zip(split, partners, strict=True)
+                    ]
+                )
+                .with_env(self.env)
             )
-            .with_env(self.env)
-        )
         bodies.check_access("create")
         return bodies
 

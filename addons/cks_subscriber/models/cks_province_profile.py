@@ -1,13 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import flow
+
 
 class CksProvinceProfile(models.Model):
     """The province this database serves: one active profile per database."""
 
     _name = "cks.province.profile"
-    _inherit = ["cks.province.rules", "mail.thread"]
+    _inherit = ["cks.province.rules", "mail.thread", "cks.input.guard"]
     _description = "Province Profile"
+    _flow_fields = ("preset_id",)
 
     active = fields.Boolean(default=True, tracking=True)
     preset_id = fields.Many2one("cks.province.preset", "Applied Preset", readonly=True, tracking=True)
@@ -20,7 +23,7 @@ class CksProvinceProfile(models.Model):
     @api.model
     def _get_current(self):
         """The active profile, or an empty recordset when the province is not configured."""
-        return self.sudo().search([], limit=1)
+        return self.sudo().search([], limit=1)  # sudo: the province's rules, read by every role
 
     @api.model
     def _get_current_or_raise(self):
@@ -39,9 +42,10 @@ class CksProvinceProfile(models.Model):
             "target": "current",
         }
 
-    def apply_preset(self, preset):
+    def _apply_preset(self, preset):
         self.ensure_one()
         vals = {name: preset[name] for name in self._rule_fields()}
         vals["preset_id"] = preset.id
-        self.write(vals)
+        with flow.opened(self._name):
+            self.write(vals)
         self.message_post(body=self.env._("Preset %(preset)s applied.", preset=preset.display_name))

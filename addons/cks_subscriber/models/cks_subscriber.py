@@ -15,8 +15,9 @@ class CksSubscriber(models.Model):
 
     _name = "cks.subscriber"
     _description = "Subscriber"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cks.input.guard"]
     _order = "name, id"
+    _scope_fields = ("body_id",)
 
     name = fields.Char(required=True, tracking=True)
     kind = fields.Selection(SUBSCRIBER_KINDS, required=True, default="individual", tracking=True)
@@ -36,7 +37,7 @@ class CksSubscriber(models.Model):
         help="The user who logs in as this subscriber.",
     )
     # individuals (Bắc Ninh QĐ 09/2023 Điều 5.1.a; TT 185/2019 Mẫu 01)
-    cccd = fields.Char("Personal ID Number (CCCD)", size=12, tracking=True, groups="base.group_user")
+    cccd = fields.Char("Personal ID Number (CCCD)", tracking=True, groups="base.group_user")
     position = fields.Char(tracking=True)
     department = fields.Char()
     email = fields.Char("Official E-mail", tracking=True)

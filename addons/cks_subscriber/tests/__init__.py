@@ -7,3 +7,4 @@ from . import test_subscriber
 from . import test_certificate
 from . import test_access
 from . import test_import
+from . import test_untrusted_input

@@ -19,5 +19,5 @@ class CksProvincePresetApply(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         profile = self.profile_id or self.env["cks.province.profile"].create({"name": self.preset_id.name})
-        profile.apply_preset(self.preset_id)
+        profile._apply_preset(self.preset_id)
         return profile.action_open()
