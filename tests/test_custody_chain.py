@@ -1,4 +1,9 @@
-"""Tests of addons/cks_token_asset/lib/custody_chain.py (pure Python, no Odoo)."""
+"""Tests of addons/cks_token_asset/lib/custody_chain.py (pure Python, no Odoo).
+
+The verification tests build a chain with ChainWriter, tamper with its COPY lines as a database
+superuser would (edit a field, overwrite a stored hash, replace an event by one hashed anew,
+delete events, reorder them) and assert the exact list of (kind, device, sequence, global
+sequence) the verification reports."""
 
 import datetime as dt
 import hashlib
@@ -7,26 +12,34 @@ import unicodedata
 
 import pytest
 from cks_token_asset_lib.custody_chain import (
+    ALTERED,
+    ANCHOR_MISMATCH,
+    DEVICE_MISMATCH,
     EVENT_FIELDS,
-    GLOBAL_HASH_MISMATCH,
     GLOBAL_SEQUENCE_GAP,
+    HEAD_MISMATCH,
+    HISTORY_MISSING,
+    REPLACED,
     SEQUENCE_GAP,
-    TOKEN_HASH_MISMATCH,
+    SESSION_SQL,
+    UNREADABLE,
+    Anchor,
+    Break,
     ChainWriter,
-    SliceResult,
-    benchmark,
+    Verifier,
     canonical_bytes,
     canonical_occurred_at,
     chain_lines,
-    check_head,
+    check_anchors,
     compute_hash,
     copy_sql,
-    merge,
+    event_line,
+    format_anchor,
     normalise_event,
-    slice_bounds,
+    parse_anchors,
     synthetic_events,
     verify,
-    verify_slice,
+    verify_cursor,
 )
 
 VN = "Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh"
@@ -53,88 +66,6 @@ def make_event(**changes):
     }
     event.update(changes)
     return event
-
-
-def event_row(event, event_hash):
-    """The stored row of an event: its values in field order, then its hash."""
-    return (*(event[name] for name in EVENT_FIELDS), event_hash)
-
-
-def raw_line(row):
-    """The COPY line PostgreSQL prints for a stored row, whatever it holds (nothing validated)."""
-    escapes = str.maketrans(
-        {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
-    )
-
-    def text(value):
-        if value is None:
-            return "\\N"
-        if isinstance(value, dt.datetime):
-            return canonical_occurred_at(value)
-        return value.translate(escapes) if isinstance(value, str) else str(value)
-
-    return ("\t".join(text(value) for value in row) + "\n").encode()
-
-
-def same(single, merged):
-    """The parts of two reports that must agree whatever the slicing."""
-    assert merged.token_breaks == single.token_breaks
-    assert merged.token_break_count == single.token_break_count
-    assert merged.global_breaks == single.global_breaks
-    assert merged.global_break_count == single.global_break_count
-    assert (merged.last_global_sequence, merged.last_global_hash) == (
-        single.last_global_sequence,
-        single.last_global_hash,
-    )
-    assert merged.heads == single.heads
-    assert merged.events_checked == single.events_checked
-
-
-def check(rows, **options):
-    """verify() over the rows' COPY lines, checked against the same lines verified in 2, 3 and 7
-    slices (as worker processes do) and merged: every result must be the same."""
-    lines = [raw_line(row) for row in rows]
-    single = verify(lines, **options)
-    for count in (2, 3, 7):
-        parts = [lines[(first or 1) - 1 : last] for first, last in slice_bounds(len(lines), count)]
-        results = [SliceResult.from_plain(verify_slice(part).to_plain()) for part in parts]
-        same(single, merge(results, **options))
-    return single
-
-
-def build(n, tokens=None, seed=5):
-    """(events, rows, writer) of a clean chain."""
-    events = synthetic_events(n, tokens, seed=seed)
-    writer = ChainWriter()
-    rows = [event_row(event, writer.append(event)) for event in events]
-    return events, rows, writer
-
-
-def rechain(events):
-    """Rows for ``events`` hashed as they are (what an attacker with write access would produce)."""
-    heads, head, rows = {}, None, []
-    for event in events:
-        head = heads[event["token_id"]] = compute_hash(heads.get(event["token_id"]), head, event)
-        rows.append(event_row(event, head))
-    return rows
-
-
-def with_values(row, **changes):
-    values = list(row)
-    for name, value in changes.items():
-        values[EVENT_FIELDS.index(name)] = value
-    return tuple(values)
-
-
-def index_of(rows, token_id, sequence):
-    return next(i for i, row in enumerate(rows) if row[2] == token_id and row[0] == sequence)
-
-
-def busy_token(rows, minimum=5):
-    counts = {}
-    for row in rows:
-        counts[row[2]] = counts.get(row[2], 0) + 1
-    return next(token for token, count in counts.items() if count >= minimum)
 
 
 # --------------------------------------------------------------------------- canonical form
@@ -389,53 +320,95 @@ def test_awkward_values_chain_and_verify() -> None:
     assert report.events_checked == 2000
 
 
-def test_stored_text_must_be_what_was_hashed() -> None:
-    _events, rows, _writer = build(200)
-    i = next(k for k, row in enumerate(rows) if row[13] and not row[13].isascii())
-    # the same words, decomposed: equal to a reader, different bytes in the database
-    rows[i] = with_values(rows[i], reason=unicodedata.normalize("NFD", rows[i][13]))
-    report = check(rows)
-    assert report.token_break_count == 1
-    assert report.token_breaks[rows[i][2]].kind == TOKEN_HASH_MISMATCH
-
-
 def test_copy_sql() -> None:
     assert copy_sql() == (
         f"COPY (SELECT {', '.join(EVENT_FIELDS)}, event_hash FROM cks_custody_event ORDER BY global_sequence) TO STDOUT"
     )
-    assert "WHERE global_sequence >= 5 AND global_sequence <= 9 ORDER" in copy_sql(5, 9)
-    assert "WHERE global_sequence <= 9 ORDER" in copy_sql(None, 9)
-    with pytest.raises(ValueError):
-        copy_sql("1; DROP TABLE x")
-    assert slice_bounds(10, 3) == [(None, 3), (4, 6), (7, None)]
-    assert slice_bounds(0, 4) == [(None, None)]
-    assert slice_bounds(3, 8) == [(None, 1), (2, 2), (3, None)]
+    assert " FROM other_table ORDER BY " in copy_sql("other_table")
 
 
 # --------------------------------------------------------------------------- verification
 
 
-def test_clean_chain_of_10000_events() -> None:
-    _events, rows, writer = build(10_000)
-    report = check(rows)
+def build(n=400, tokens=25, seed=5):
+    """(events, lines, writer) of a clean chain."""
+    events = synthetic_events(n, tokens, seed=seed)
+    writer = ChainWriter()
+    return events, [event_line(event, writer.append(event)) for event in events], writer
+
+
+def check(lines, writer, devices=True, head=True):
+    """verify() against the device records and the head the writer kept (unless told not to)."""
+    return verify(
+        lines,
+        dict(writer.tokens) if devices else None,
+        (writer.head_count, writer.head_hash) if head else None,
+    )
+
+
+def found(report):
+    return [(brk.kind, brk.token_id, brk.sequence, brk.global_sequence) for brk in report.breaks]
+
+
+def at(kind, event):
+    return (kind, event["token_id"], event["sequence"], event["global_sequence"])
+
+
+def stored(line):
+    return line[-65:-1].decode()
+
+
+def device_next(events, i):
+    return next((j for j in range(i + 1, len(events)) if events[j]["token_id"] == events[i]["token_id"]), None)
+
+
+def device_before(events, i):
+    return next((j for j in range(i - 1, -1, -1) if events[j]["token_id"] == events[i]["token_id"]), None)
+
+
+def middle_event(events, start=100):
+    """An event with a device event before and after it, the lines next to it being another
+    device's."""
+    return next(
+        i
+        for i in range(start, len(events) - 1)
+        if device_before(events, i) not in (None, i - 1) and device_next(events, i) not in (None, i + 1)
+    )
+
+
+def edited(events, lines, i, **changes):
+    """Line ``i`` with its content changed and its stored hash kept."""
+    return event_line(dict(events[i], **changes), stored(lines[i]))
+
+
+def replaced(events, lines, i, **changes):
+    """Line ``i`` with its content changed and hashed anew on the hashes before it."""
+    event = dict(events[i], **changes)
+    before = device_before(events, i)
+    token_hash = stored(lines[before]) if before is not None else None
+    return event_line(event, compute_hash(token_hash, stored(lines[i - 1]) if i else None, event))
+
+
+def test_clean_chain() -> None:
+    _events, lines, writer = build(10_000, 1000)
+    report = check(lines, writer)
     assert report.ok, report.summary()
-    assert report.events_checked == 10_000
-    assert report.tokens_checked == len(writer.tokens)
-    assert report.token_breaks == {}
-    assert report.first_global_break is None
-    assert report.last_global_sequence == 10_000
-    assert report.last_global_hash == writer.head_hash
-    assert report.token_heads == writer.tokens
-    assert check_head(report, writer.head_hash, writer.head_count) == []
-    assert "no break" in report.summary()
+    assert (report.events_checked, report.tokens_checked) == (10_000, len(writer.tokens))
+    assert (report.last_global_sequence, report.last_global_hash) == (10_000, writer.head_hash)
+    assert report.breaks == []
+    assert report.first_break_by_token() == {}
+    assert report.summary() == f"10000 custody events of {len(writer.tokens)} devices verified, no break"
+    assert report.elapsed_seconds > 0
+    assert report.events_per_second > 0
+    assert verify(lines).ok  # without records nor head
 
 
 def test_empty_chain() -> None:
-    report = check([])
+    report = verify([], {7: (0, None)}, (0, None))  # a device without events records none
     assert report.ok
-    assert report.events_checked == 0
-    assert check_head(report, None, 0) == []
-    assert check_head(report, "00" * 32, 1)
+    assert (report.events_checked, report.tokens_checked, report.last_global_sequence) == (0, 0, 0)
+    assert report.last_global_hash is None
+    assert found(verify([], {}, (1, "ab" * 32))) == [(HEAD_MISMATCH, None, None, 1)]
 
 
 @pytest.mark.parametrize(
@@ -448,349 +421,451 @@ def test_empty_chain() -> None:
         ("document_ref", "14/BB-BG-sửa"),
         ("actor_id", 1),
         ("state_to", "lost"),
+        ("token_serial", "VT-9999"),
     ],
 )
-def test_changed_field_breaks_exactly_that_event(name, value) -> None:
-    _events, rows, _writer = build(2000)
-    token = busy_token(rows)
-    i = index_of(rows, token, 3)
-    assert rows[i][EVENT_FIELDS.index(name)] != value
-    rows[i] = with_values(rows[i], **{name: value})
-    report = check(rows)
+def test_an_edited_field_names_that_event_altered(name, value) -> None:
+    events, lines, writer = build()
+    i = middle_event(events)
+    assert events[i][name] != value
+    lines[i] = edited(events, lines, i, **{name: value})
+    report = check(lines, writer)
+    assert found(report) == [at(ALTERED, events[i])]
+    expected = compute_hash(
+        stored(lines[device_before(events, i)]), stored(lines[i - 1]), dict(events[i], **{name: value})
+    )
+    assert report.breaks[0].detail == f"stored {stored(lines[i])!r}, computed {expected}"
+    assert report.first_break_by_token() == {events[i]["token_id"]: report.breaks[0]}
     assert not report.ok
-    assert report.token_break_count == 1
-    assert list(report.token_breaks) == [token]
-    brk = report.token_breaks[token]
-    assert (brk.kind, brk.token_id, brk.sequence, brk.global_sequence) == (TOKEN_HASH_MISMATCH, token, 3, rows[i][1])
-    assert report.global_break_count == 0  # the global chain covers the stored token hash
-    assert report.first_break_by_token() == {token: brk}
 
 
 def test_occurred_at_changed_by_one_microsecond() -> None:
-    _events, rows, _writer = build(2000)
-    token = busy_token(rows)
-    i = index_of(rows, token, 2)
-    rows[i] = with_values(rows[i], occurred_at=rows[i][12] + dt.timedelta(microseconds=1))
-    report = check(rows)
-    assert report.token_break_count == 1
-    assert report.token_breaks[token].sequence == 2
-    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
+    events, lines, writer = build()
+    i = middle_event(events)
+    lines[i] = edited(events, lines, i, occurred_at=events[i]["occurred_at"] + dt.timedelta(microseconds=1))
+    assert found(check(lines, writer)) == [at(ALTERED, events[i])]
 
 
-def test_an_event_altered_and_hashed_anew_breaks_the_events_chained_on_it() -> None:
-    """An attacker edits an event and recomputes its hash (on the right predecessors): the event
-    itself verifies, but the next event of its token and the next event of the database were
-    hashed on the old hash.  Both are reported; the detail of the second names the hash."""
-    events, rows, _writer = build(1000)
-    token = busy_token(rows)
-    i = index_of(rows, token, 2)
-    events[i] = dict(events[i], reason="Giả mạo")
-    rows[i] = rechain(events)[i]
-    assert rows[i + 1][2] != token  # the global successor belongs to another device here
-    report = check(rows)
-    assert report.global_break_count == 0  # every number follows
-    after = report.token_breaks[rows[i + 1][2]]
-    assert (after.kind, after.sequence, after.global_sequence) == (TOKEN_HASH_MISMATCH, rows[i + 1][0], rows[i][1] + 1)
-    assert after.detail.startswith(f"stored {rows[i + 1][15]!r}, computed ")
-    assert after.detail.endswith(f"; or global event {rows[i][1]} before it was replaced by one hashed anew")
-    brk = report.token_breaks[token]
-    assert (brk.kind, brk.sequence) == (TOKEN_HASH_MISMATCH, 3)
-    assert report.token_break_count == 2
-    # Hashing the device's later events anew too leaves the device clean, and the global chain
-    # broken after each of them.
-    last = rows[i][15]
-    for j in range(i + 1, len(rows)):
-        if rows[j][2] == token:
-            rows[j] = (*rows[j][:15], compute_hash(last, rows[j - 1][15], events[j]))
-            last = rows[j][15]
-    report = check(rows)
-    assert token not in report.token_breaks
-    assert {brk.global_sequence for brk in report.token_breaks.values()} == {
-        row[1] + 1 for row in rows if row[2] == token and row[1] >= rows[i][1] and row[1] < len(rows)
-    }
+def test_stored_text_must_be_what_was_hashed() -> None:
+    events, lines, writer = build()
+    i = next(k for k in range(50, 400) if events[k]["reason"] and not events[k]["reason"].isascii())
+    # the same words, decomposed: equal to a reader, other bytes in the database
+    decomposed = unicodedata.normalize("NFD", events[i]["reason"]).encode()
+    lines[i] = lines[i].replace(events[i]["reason"].encode(), decomposed)
+    assert found(check(lines, writer)) == [at(ALTERED, events[i])]
 
 
-def test_deleting_an_event_in_the_middle() -> None:
-    _events, rows, _writer = build(2000)
-    token = busy_token(rows)
-    i = index_of(rows, token, 3)
-    deleted = rows.pop(i)
-    report = check(rows)
-    brk = report.token_breaks[token]
-    assert (brk.kind, brk.sequence) == (SEQUENCE_GAP, 4)
-    assert brk.global_sequence == rows[index_of(rows, token, 4)][1]
-    assert report.token_break_count == 1
-    assert report.global_break_count == 1
-    gbrk = report.first_global_break
-    assert (gbrk.kind, gbrk.global_sequence) == (GLOBAL_SEQUENCE_GAP, deleted[1] + 1)
-    assert gbrk.token_id == rows[i][2]
+def test_an_overwritten_hash_is_reported_once() -> None:
+    """The events chained on an overwritten hash match the hash computed for it: not reported,
+    neither is the device record or the head holding the hash computed for it."""
+    events, lines, writer = build()
+    i = middle_event(events)
+    last = len(events) - 1
+    last_of_device = max(j for j in range(last) if device_next(events, j) is None)
+    for j, value in ((i, "0" * 64), (last_of_device, "not a hash"), (last, "ab" * 32)):
+        lines[j] = lines[j][:-65] + value.encode() + b"\n"
+    report = check(lines, writer)
+    assert found(report) == [at(ALTERED, events[j]) for j in sorted((i, last_of_device, last))]
+    assert report.breaks[1].detail.startswith("stored 'not a hash', computed ")
 
 
-def test_deleting_the_first_event_of_a_token() -> None:
-    _events, rows, _writer = build(500)
-    token = busy_token(rows)
-    rows.pop(index_of(rows, token, 1))
-    report = check(rows)
-    assert report.token_breaks[token].kind == SEQUENCE_GAP
-    assert report.token_breaks[token].sequence == 2
-    assert "expected sequence 1" in str(report.token_breaks[token])
+def test_a_replaced_event_is_named_not_its_successors() -> None:
+    """Review finding: an event edited and hashed anew made its two successors read "altered"."""
+    events, lines, writer = build()
+    i = middle_event(events)
+    lines[i] = replaced(events, lines, i, reason="Cấp cho Sở khác")
+    report = check(lines, writer)
+    assert found(report) == [at(REPLACED, events[i])]
+    after, following = events[device_next(events, i)], events[i + 1]
+    assert report.breaks[0].detail == (
+        f"the event verifies, but the next event of the device (global {after['global_sequence']}) and the next "
+        f"event of the chain (global {following['global_sequence']}) were chained on another hash: it was "
+        f"replaced by one hashed anew (its hash is {stored(lines[i])})"
+    )
+    assert found(check(lines, writer, devices=False, head=False)) == [at(REPLACED, events[i])]
 
 
-def test_deleting_a_whole_token_is_seen_by_the_global_chain() -> None:
-    _events, rows, _writer = build(2000)
-    token = busy_token(rows)
-    gone = [row[1] for row in rows if row[2] == token]
-    rows = [row for row in rows if row[2] != token]
-    report = check(rows)
-    assert token not in report.token_heads
-    assert report.token_breaks == {}  # every remaining token is intact ...
-    assert not report.ok  # ... but the database-wide chain is not
-    assert report.global_break_count >= 1
-    assert {brk.kind for brk in report.global_breaks} <= {GLOBAL_SEQUENCE_GAP, GLOBAL_HASH_MISMATCH}
-    assert report.first_global_break.global_sequence == gone[0] + 1
+def test_a_replaced_last_event_of_a_device_is_named_by_its_record() -> None:
+    events, lines, writer = build()
+    i = next(j for j in range(100, 399) if device_next(events, j) is None and device_before(events, j) is not None)
+    lines[i] = replaced(events, lines, i, location="Kho khác")
+    report = check(lines, writer)
+    assert found(report) == [at(REPLACED, events[i])]
+    assert "the device record and the next event of the chain" in report.breaks[0].detail
+    # without the records, only the global successor is seen failing
+    assert found(check(lines, writer, devices=False)) == [at(ALTERED, events[i + 1])]
 
 
-def test_deleting_a_whole_token_and_renumbering_is_still_seen() -> None:
-    _events, rows, _writer = build(1000)
-    token = busy_token(rows)
-    first_gone = next(row[1] for row in rows if row[2] == token)
-    kept = [row for row in rows if row[2] != token]
-    renumbered = [with_values(row, global_sequence=n) for n, row in enumerate(kept, 1)]
-    report = check(renumbered)
+def test_the_replaced_last_event_of_the_chain_is_named_by_its_record_and_the_head() -> None:
+    events, lines, writer = build()
+    lines[-1] = replaced(events, lines, len(lines) - 1, reason="x")
+    report = check(lines, writer)
+    assert found(report) == [at(REPLACED, events[-1])]
+    assert "the device record and the head were chained" in report.breaks[0].detail
+    assert report.last_global_hash == stored(lines[-1])
+    assert found(check(lines, writer, devices=False)) == [(HEAD_MISMATCH, None, None, 400)]
+    assert found(check(lines, writer, head=False)) == [at(DEVICE_MISMATCH, events[-1])]
+
+
+def test_an_event_replaced_before_its_one_successor_cannot_be_told_from_that_successor_altered() -> None:
+    """When the device's next event is also the chain's next, one failing event is all there is:
+    it is named altered, its detail naming the event before it as possibly replaced."""
+    events, lines, writer = build()
+    i = next(j for j in range(100, 399) if device_next(events, j) == j + 1)
+    lines[i] = replaced(events, lines, i, reason="x")
+    report = check(lines, writer)
+    assert found(report) == [at(ALTERED, events[i + 1])]
+    assert report.breaks[0].detail.endswith(f"; or event {i + 1} before it was replaced by one hashed anew")
+
+
+def test_a_device_history_hashed_anew_leaves_the_chain_broken_after_each_event() -> None:
+    """The attacker hashes the device's later events anew too: each of them is the global
+    successor of a changed event; the last one is named replaced (its record and the next line)."""
+    events, lines, writer = build()
+    i = middle_event(events)
+    changed = [j for j in range(i, 400) if events[j]["token_id"] == events[i]["token_id"]]
+    for j in changed:
+        lines[j] = replaced(events, lines, j, reason="viết lại" if j == i else events[j]["reason"])
+    report = check(lines, writer)
+    expected = [at(ALTERED, events[j + 1]) for j in changed[:-1] if j + 1 not in changed]
+    expected.append(at(REPLACED, events[changed[-1]]))
+    assert found(report) == sorted(expected, key=lambda item: item[3])
+
+
+def test_deleting_an_event_names_the_events_after_it() -> None:
+    events, lines, writer = build()
+    i = middle_event(events)
+    del lines[i]
+    report = check(lines, writer)
+    assert found(report) == [at(GLOBAL_SEQUENCE_GAP, events[i + 1]), at(SEQUENCE_GAP, events[device_next(events, i)])]
+    assert report.breaks[0].detail == f"expected global sequence {i + 1}, found {i + 2}"
+    seq = events[i]["sequence"]
+    assert report.breaks[1].detail == f"expected sequence {seq} of the device, found {seq + 1}"
+
+
+def test_deleting_an_event_whose_next_line_is_the_devices_next() -> None:
+    events, lines, writer = build()
+    i = next(j for j in range(100, 399) if device_next(events, j) == j + 1 and device_before(events, j) is not None)
+    del lines[i]
+    assert found(check(lines, writer)) == [at(SEQUENCE_GAP, events[i + 1]), at(GLOBAL_SEQUENCE_GAP, events[i + 1])]
+
+
+def test_deleting_the_first_event_of_a_device() -> None:
+    events, lines, writer = build()
+    i = next(j for j in range(1, 399) if events[j]["sequence"] == 1 and device_next(events, j) not in (None, j + 1))
+    del lines[i]
+    report = check(lines, writer)
+    assert found(report) == [at(GLOBAL_SEQUENCE_GAP, events[i + 1]), at(SEQUENCE_GAP, events[device_next(events, i)])]
+    assert "expected sequence 1 of the device, found 2" in str(report.breaks[1])
+
+
+def test_deleting_a_whole_history_names_that_device() -> None:
+    """Review finding: every event of one device deleted; the report blamed another device and
+    never named the one whose history was gone."""
+    events, lines, writer = build()
+    token = events[150]["token_id"]
+    gone = [j for j, event in enumerate(events) if event["token_id"] == token]
+    lines = [line for j, line in enumerate(lines) if j not in gone]
+    report = check(lines, writer)
+    gaps = [at(GLOBAL_SEQUENCE_GAP, events[j + 1]) for j in gone if j + 1 < 400 and j + 1 not in gone]
+    assert found(report) == [*gaps, (HISTORY_MISSING, token, 1, None)]
+    length = writer.tokens[token][0]
+    assert report.breaks[-1].detail == f"its record says {length} events; the chain has none"
+    assert report.first_break_by_token()[token] is report.breaks[-1]
+
+
+def test_deleting_the_newest_events() -> None:
+    events, lines, writer = build()
+    report = check(lines[:-3], writer)
+    firsts = {}  # each device cut short, at its first event missing
+    for event in events[-3:]:
+        firsts.setdefault(event["token_id"], event)
+    missing = sorted((HISTORY_MISSING, token, event["sequence"], None) for token, event in firsts.items())
+    assert found(report) == [(HEAD_MISMATCH, None, None, 398), *missing]
+    detail = "the chain ends at global sequence 397, the head records 400 events (newest events deleted)"
+    assert report.breaks[0].detail == detail
     assert not report.ok
-    assert report.global_break_count == 0  # the numbers follow now ...
-    first = min(report.token_breaks.values(), key=lambda brk: brk.global_sequence)
-    # ... but the global sequence is part of every hash: the first renumbered event is named
-    assert (first.kind, first.global_sequence) == (TOKEN_HASH_MISMATCH, first_gone)
 
 
-def test_reordering_two_events() -> None:
-    _events, rows, _writer = build(1000)
-    # Two neighbouring events of different tokens read in the wrong order.
-    i = next(k for k in range(100, 900) if len({rows[k][2], rows[k + 1][2], rows[k + 2][2]}) == 3)
-    swapped = list(rows)
-    swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
-    report = check(swapped)
-    assert report.first_global_break.kind == GLOBAL_SEQUENCE_GAP
-    assert report.first_global_break.global_sequence == rows[i + 1][1]
-    # The same two events with their global sequence numbers exchanged (so they sort swapped):
-    # both are altered, and the event after them was hashed on the other one.
-    a, b = rows[i], rows[i + 1]
-    exchanged = list(rows)
-    exchanged[i], exchanged[i + 1] = with_values(b, global_sequence=a[1]), with_values(a, global_sequence=b[1])
-    report = check(exchanged)
-    assert set(report.token_breaks) == {a[2], b[2], rows[i + 2][2]}
-    assert {brk.kind for brk in report.token_breaks.values()} == {TOKEN_HASH_MISMATCH}
-    assert report.global_break_count == 0
+def test_deleting_a_devices_newest_event() -> None:
+    events, lines, writer = build()
+    i = next(j for j in range(100, 398) if device_next(events, j) is None and events[j]["sequence"] > 1)
+    del lines[i]
+    report = check(lines, writer)
+    token, seq = events[i]["token_id"], events[i]["sequence"]
+    assert found(report) == [at(GLOBAL_SEQUENCE_GAP, events[i + 1]), (HISTORY_MISSING, token, seq, None)]
+    assert report.breaks[1].detail == f"the chain ends at event {seq - 1} of the device, its record says {seq}"
 
 
-def test_reordering_two_events_of_one_token() -> None:
-    _events, rows, _writer = build(1000)
-    token = busy_token(rows)
-    i, j = index_of(rows, token, 2), index_of(rows, token, 3)
-    a, b = rows[i], rows[j]
-    rows[i] = with_values(b, global_sequence=a[1])
-    rows[j] = with_values(a, global_sequence=b[1])
-    report = check(rows)
-    assert report.token_breaks[token].kind == SEQUENCE_GAP
-    assert report.token_breaks[token].sequence == 3
-    assert report.token_breaks[token].global_sequence == a[1]
-    assert report.token_break_count >= 2
+def test_reordering_two_events_of_different_devices() -> None:
+    """Two neighbouring events with their global numbers exchanged, so that they sort swapped:
+    both were altered, and the next line was hashed on the other one."""
+    events, lines, writer = build()
+    i = next(j for j in range(100, 397) if len({events[k]["token_id"] for k in range(j - 1, j + 3)}) == 4)
+    a, b = dict(events[i], global_sequence=i + 2), dict(events[i + 1], global_sequence=i + 1)
+    lines[i], lines[i + 1] = event_line(b, stored(lines[i + 1])), event_line(a, stored(lines[i]))
+    assert found(check(lines, writer)) == [at(ALTERED, b), at(ALTERED, a), at(ALTERED, events[i + 2])]
 
 
-def test_truncating_the_newest_events_is_seen_by_the_head() -> None:
-    _events, rows, writer = build(1000)
-    report = check(rows[:-3])
-    assert report.ok  # a shorter chain is a valid chain ...
-    problems = check_head(report, writer.head_hash, writer.head_count)
-    assert len(problems) == 2  # ... but not the one the head record describes
-    assert "newest events deleted" in problems[0]
-    assert check_head(check(rows), writer.head_hash, writer.head_count) == []
-    # An event appended without moving the head is reported too.
-    assert "outside the head" in check_head(check(rows), writer.head_hash, writer.head_count - 1)[0]
+def test_reordering_two_events_of_one_device() -> None:
+    events, lines, writer = build()
+    i = next(j for j in range(100, 390) if device_before(events, j) is not None and device_next(events, j))
+    j = device_next(events, i)
+    a, b = dict(events[j], global_sequence=i + 1), dict(events[i], global_sequence=j + 1)
+    lines[i], lines[j] = event_line(a, stored(lines[j])), event_line(b, stored(lines[i]))
+    report = check(lines, writer)
+    seq = events[i]["sequence"]
+    expected = [at(SEQUENCE_GAP, a), at(ALTERED, events[i + 1]), at(SEQUENCE_GAP, b)]
+    if j + 1 < 400:
+        expected.append(at(ALTERED, events[j + 1]))
+    later = device_next(events, j)
+    if later is not None:
+        expected.append(at(SEQUENCE_GAP, events[later]))
+    assert found(report) == sorted(expected, key=lambda item: item[3])
+    assert report.breaks[0].detail == f"expected sequence {seq} of the device, found {seq + 1}"
 
 
-def test_breaks_are_reported_once_per_token_and_scanning_goes_on() -> None:
-    _events, rows, _writer = build(3000)
-    counts = {}
-    for row in rows:
-        counts[row[2]] = counts.get(row[2], 0) + 1
-    token_a, token_b = [token for token, count in counts.items() if count >= 6][:2]
-    ia2, ia5 = index_of(rows, token_a, 2), index_of(rows, token_a, 5)
-    ib4 = index_of(rows, token_b, 4)
-    rows[ia2] = with_values(rows[ia2], reason="sửa 1")
-    rows[ia5] = with_values(rows[ia5], custodian_to_id=1)
-    rows[ib4] = with_values(rows[ib4], body_id=None)
-    report = check(rows)
-    assert set(report.token_breaks) == {token_a, token_b}
-    assert report.token_breaks[token_a].sequence == 2  # the first break of the token ...
-    assert report.token_breaks[token_b].sequence == 4  # ... and the other token's, later or earlier
-    assert report.token_break_count == 3  # no cascade: only the three edited events are wrong
-    assert report.global_break_count == 0
-    assert list(report.token_breaks) == sorted(
-        report.token_breaks, key=lambda t: report.token_breaks[t].global_sequence
+def test_device_records_are_compared_with_the_chain() -> None:
+    events, lines, writer = build()
+    (t1, (n1, _h1)), (t2, (n2, _h2)), (t3, (n3, h3)), (t4, _record) = list(writer.tokens.items())[:4]
+    devices = dict(writer.tokens)
+    devices[t1] = (n1 + 2, "ab" * 32)  # longer than the chain
+    devices[t2] = (n2 - 1, "ab" * 32)  # shorter than the chain
+    devices[t3] = (n3, "cd" * 32)  # another last hash
+    del devices[t4]  # no record at all
+    devices[10_000] = (0, None)  # a device without events: fine
+    report = verify(lines, devices, (writer.head_count, writer.head_hash))
+    last = {event["token_id"]: event for event in events}
+    assert found(report) == sorted(
+        [
+            at(DEVICE_MISMATCH, last[t2]),
+            at(DEVICE_MISMATCH, last[t3]),
+            at(DEVICE_MISMATCH, last[t4]),
+            (HISTORY_MISSING, t1, n1 + 1, None),
+        ],
+        key=lambda item: (item[3] is None, item[3] or 0),
+    )
+    details = {brk.token_id: brk.detail for brk in report.breaks}
+    assert details[t1] == f"the chain ends at event {n1} of the device, its record says {n1 + 2}"
+    assert details[t2] == f"the chain has {n2} events, the record {n2 - 1}"
+    assert details[t3] == f"its record's last hash is {'cd' * 32!r}, its last event's {h3}"
+    assert details[t4] == "the device has events but no record"
+
+
+def test_the_head_is_compared_with_the_chain() -> None:
+    _events, lines, writer = build()
+    report = verify(lines, None, (writer.head_count - 1, writer.head_hash))
+    assert found(report) == [(HEAD_MISMATCH, None, None, 400)]
+    assert "(events added outside the head)" in report.breaks[0].detail
+    report = verify(lines, None, (writer.head_count, "ef" * 32))
+    assert found(report) == [(HEAD_MISMATCH, None, None, 400)]
+    assert report.breaks[0].detail == f"the chain's last hash is {writer.head_hash}, the head records {'ef' * 32}"
+    assert verify(lines, None, (writer.head_count, writer.head_hash.upper())).ok
+
+
+def test_unreadable_rows_are_breaks_not_crashes() -> None:
+    events, lines, writer = build()
+    i = middle_event(events)
+    fields = lines[i].split(b"\t")
+    lines[i] = b"\t".join(fields[:5] + fields[6:])  # a field missing
+    j = middle_event(events, i + 50)
+    lines[j] = lines[j].replace(b"\t%d\t" % events[j]["token_id"], b"\tx7\t", 1)  # the device is not a number
+    lines.insert(300, b"garbage\n")
+    report = check(lines, writer)
+    # the device's next event lacks the one before it; the chain goes on from the stored hashes
+    expected = [
+        (UNREADABLE, events[i]["token_id"], events[i]["sequence"], events[i]["global_sequence"]),
+        at(SEQUENCE_GAP, events[device_next(events, i)]),
+        (UNREADABLE, None, events[j]["sequence"], events[j]["global_sequence"]),
+        at(SEQUENCE_GAP, events[device_next(events, j)]),
+        (UNREADABLE, None, None, None),
+    ]
+    assert found(report) == sorted(expected, key=lambda item: (item[3] is None, item[3] or 0))
+    assert report.breaks[0].detail.startswith("15 fields instead of 16: b'")
+    assert report.events_checked == 401
+    rows = [b"", b"\n", "not bytes", b"1\t2\t3\n"]
+    assert found(verify(rows)) == [(UNREADABLE, 3, 1, 2)] + [(UNREADABLE, None, None, None)] * 3
+
+
+def test_a_number_skipped_by_the_writer_itself_is_accepted() -> None:
+    """Events hashed with a sequence number that skips (the writer's fault, not a later change:
+    the hashes link) are accepted without being taken apart."""
+    events = synthetic_events(300, 12, seed=3)
+    token = events[0]["token_id"]
+    for event in events:
+        if event["token_id"] == token and event["sequence"] >= 3:
+            event["sequence"] += 1
+    heads, head, lines = {}, None, []
+    for event in events:
+        head = heads[event["token_id"]] = compute_hash(heads.get(event["token_id"]), head, event)
+        lines.append(event_line(event, head))
+    assert verify(lines).ok
+
+
+def test_breaks_of_several_devices_are_all_reported_in_chain_order() -> None:
+    events, lines, writer = build()
+    i = middle_event(events, 250)
+    j = middle_event(events, 120)
+    k = next(x for x in range(200, 240) if events[x]["token_id"] not in (events[i]["token_id"], events[j]["token_id"]))
+    for index in (i, j, k):
+        lines[index] = edited(events, lines, index, reason="sửa")
+    later = device_next(events, j)
+    lines[later] = edited(events, lines, later, reason="sửa nữa")
+    report = check(lines, writer)
+    changed = sorted((i, j, k, later))
+    assert found(report) == [at(ALTERED, events[index]) for index in changed]
+    first = report.first_break_by_token()
+    assert list(first) == list(dict.fromkeys(events[index]["token_id"] for index in changed))
+    assert first[events[j]["token_id"]] is report.breaks[changed.index(j)]
+    assert report.summary().startswith(
+        f"400 custody events of {len(writer.tokens)} devices verified: 4 break(s) (4 altered)"
     )
 
 
-def test_tampered_stored_hashes_do_not_cascade() -> None:
-    """An overwritten stored hash is one break: the events chained on it are accepted quietly
-    when they match the hash computed for it."""
-    _events, rows, _writer = build(1000)
-    token = busy_token(rows)
-    i = index_of(rows, token, 2)
-    rows[i] = (*rows[i][:15], "0" * 64)
-    report = check(rows)
-    assert report.token_break_count == 1
-    brk = report.token_breaks[token]
-    assert (brk.kind, brk.global_sequence) == (TOKEN_HASH_MISMATCH, rows[i][1])
-    assert report.global_break_count == 0
-    j = next(k for k in range(i + 5, 1000) if rows[k][2] != token)
-    rows[j] = (*rows[j][:15], "not a hash")
-    report = check(rows)
-    assert report.token_break_count == 2
-    assert report.token_breaks[rows[j][2]].global_sequence == rows[j][1]
-    assert report.token_breaks[rows[j][2]].detail.startswith("stored 'not a hash', computed ")
-
-
-def test_malformed_rows_are_breaks_not_crashes() -> None:
-    _events, rows, _writer = build(300)
-    token = busy_token(rows)
-    i = index_of(rows, token, 2)
-    rows[i] = with_values(rows[i], occurred_at="hôm qua")  # other text: simply not what was hashed
-    rows[i + 1] = rows[i + 1][:5] + rows[i + 1][6:]  # a field missing
-    rows[i + 2] = with_values(rows[i + 2], sequence="x")
-    report = check(rows)
-    assert report.token_breaks[token].kind == TOKEN_HASH_MISMATCH
-    assert report.token_breaks[token].global_sequence == rows[i][1]
-    malformed = [brk for brk in report.token_breaks.values() if "malformed" in brk.detail]
-    assert len(malformed) == 1  # both unreadable rows are counted, the first is shown
-    assert report.token_break_count == 3  # the rows after them chain on their stored hashes
-    assert verify([b"", b"\n", "not bytes", b"1\t2\t3\n"]).token_break_count == 4
-
-
-def test_global_breaks_are_capped_but_counted() -> None:
-    _events, rows, _writer = build(300)
-    report = check([with_values(row, global_sequence=2 * row[1]) for row in rows], max_global_breaks=10)
-    assert report.global_break_count == 300
-    assert len(report.global_breaks) == 10
-    assert [brk.global_sequence for brk in report.global_breaks] == list(range(2, 21, 2))
-
-
-def test_benchmark_runs() -> None:
-    result = benchmark(2000, repeat=1)
-    assert result["events"] == 2000
-    assert result["events_per_second"] > 0
-    assert result["verify_seconds_2_slices"] > 0
-
-
-def test_verification_in_slices() -> None:
-    _events, rows, writer = build(3000)
-    lines = [raw_line(row) for row in rows]
-    first, second = verify_slice(lines[:1200]), verify_slice(lines[1200:])
-    assert second.records[0][2:5] == (lines[1200], None, None)  # its global link waits for merge()
-    assert len(second.records) > 100  # and so do the tokens that began before the slice
-    report = merge([first, second])
-    assert report.ok, report.summary()
-    assert report.events_checked == 3000
-    assert report.token_heads == writer.tokens
-    assert check_head(report, writer.head_hash, writer.head_count) == []
-    partial = merge([first])
-    assert partial.ok
-    assert check_head(partial, writer.head_hash, writer.head_count) == [
-        "the chain ends at global sequence 1200, the head records 3000 events (newest events deleted)",
-        f"the last global hash is {partial.last_global_hash!r}, the head records {writer.head_hash!r}",
-    ]
-    assert merge([first, second, verify_slice([])]).last_global_hash == writer.head_hash
-    # A slice does not verify without the one before it, nor after someone else's.
-    assert not merge([second]).ok
-    assert not merge([verify_slice(lines[:1100]), second]).ok
-    # Breaks inside a slice, and on the links merge() checks, are found as in one pass.
-    token = rows[2000][2]
-    rows[2000] = with_values(rows[2000], reason="sửa")
-    report = check(rows)
-    assert list(report.token_breaks) == [token]
-    assert report.token_breaks[token].global_sequence == rows[2000][1]
-
-
-def test_breaks_on_slice_boundaries() -> None:
-    """Every event of the first 40 is altered in turn, or its stored hash; with slices cut at
-    every place (check() compares 2, 3 and 7 slices with one pass) the result never changes."""
-    _events, rows, _writer = build(60, tokens=6)
-    for i in range(40):
-        for changed in (
-            with_values(rows[i], reason="sửa"),
-            (*rows[i][:15], "0" * 64),
-            (*rows[i][:15], "not a hash"),
-        ):
-            tampered = list(rows)
-            tampered[i] = changed
-            report = check(tampered)
-            assert not report.ok
-            lines = [raw_line(row) for row in tampered]
-            for cut_at in range(1, 60):
-                same(report, merge([verify_slice(lines[:cut_at]), verify_slice(lines[cut_at:])]))
-
-
-def test_token_ids_near_and_far() -> None:
-    """The hot loop keeps chain ends in a list indexed by token id, and ids from 2**22 on in a
-    dict: a chain mixing both verifies, and a change is found on either side, in any slicing."""
+def test_device_ids_far_and_near() -> None:
+    """Device ids are kept in a list up to 2**22 and in a dict beyond (or below 0): a chain
+    mixing them verifies, and a change is found on either side."""
     events = synthetic_events(600, 12, seed=23)
-    ids = {1: 2**22, 2: 2**22 + 1, 3: 2**40, 4: 0, 5: 7}
+    ids = {1: 2**22, 2: 2**22 + 1, 3: 2**40, 4: 0, 5: 7, 6: -5}
     for event in events:
         event["token_id"] = ids.get(event["token_id"], event["token_id"] * 1009)
     writer = ChainWriter()
-    rows = [event_row(event, writer.append(event)) for event in events]
-    report = check(rows)
+    lines = [event_line(event, writer.append(event)) for event in events]
+    report = check(lines, writer)
     assert report.ok, report.summary()
-    assert report.token_heads == writer.tokens
     assert report.tokens_checked == 12
-    for token in (2**40, 2**22, 7, 0):
-        changed = list(rows)
-        i = index_of(changed, token, 3)
-        changed[i] = with_values(changed[i], location="Kho khác")
-        report = check(changed)
-        assert list(report.token_breaks) == [token]
-        assert report.token_breaks[token].sequence == 3
+    for token in (2**40, 2**22, 7, 0, -5):
+        changed = list(lines)
+        i = next(x for x, event in enumerate(events) if event["token_id"] == token and event["sequence"] == 3)
+        changed[i] = edited(events, lines, i, location="Kho khác")
+        assert found(check(changed, writer)) == [at(ALTERED, events[i])]
 
 
-def test_a_token_id_that_is_not_a_count_is_an_unreadable_row() -> None:
-    _events, rows, _writer = build(200, 10)
-    token = busy_token(rows)
-    i = index_of(rows, token, 3)
-    for bad in (-1, "x7", ""):
-        changed = list(rows)
-        changed[i] = with_values(changed[i], token_id=bad)
-        report = check(changed)
-        assert report.token_breaks[b"?"].detail.startswith("malformed event row")
-        assert report.token_breaks[token].kind == SEQUENCE_GAP  # the next event lacks the one before
-        assert report.token_breaks[token].sequence == 4
-        assert report.token_break_count == 2
+def test_the_verifier_is_a_file_for_copy_expert() -> None:
+    _events, lines, writer = build()
+
+    class Cursor:
+        def __init__(self):
+            self.statements = []
+
+        def execute(self, sql):
+            self.statements.append(sql)
+
+        def copy_expert(self, sql, file):
+            self.statements.append(sql)
+            for line in lines:
+                file.write(line)
+
+    cursor = Cursor()
+    report = verify_cursor(cursor, dict(writer.tokens), (writer.head_count, writer.head_hash), table="my_events")
+    assert report.ok
+    assert report.events_checked == 400
+    assert cursor.statements == [SESSION_SQL, copy_sql("my_events")]
+    verifier = Verifier()
+    assert not hasattr(verifier, "encoding")  # psycopg2 then writes bytes
+    assert verifier.finish().ok
 
 
-def test_a_number_skipped_by_the_writer_itself_is_judged_alike_in_one_pass_and_in_slices():
-    """Events hashed with a sequence number that skips (a writer's fault, not a later change: the
-    hashes link) are judged by their hashes, in one pass and in any slicing alike."""
-    events, _rows, _writer = build(300, tokens=12)
-    token = events[0]["token_id"]
-    # from the token's first event of the second half on: the first line of a slice of two
-    skip = next(e["sequence"] for e in events if e["token_id"] == token and e["global_sequence"] > 150)
-    assert skip > 1
-    for event in events:
-        if event["token_id"] == token and event["sequence"] >= skip:
-            event["sequence"] += 1
-    rows = rechain(events)
-    report = check(rows)  # the same in 1, 2, 3 and 7 slices
-    assert report.ok, report.first_break_by_token()
-    assert report.token_heads[token][0] == max(e["sequence"] for e in events if e["token_id"] == token)
+def test_break_text() -> None:
+    assert str(Break(ALTERED, 4, 2, 17, "stored x")) == "altered at device 4, event 2, global 17: stored x"
+    assert str(Break(HEAD_MISMATCH, None, None, 9, "cut")) == "head_mismatch at global 9: cut"
+    assert str(Break(UNREADABLE, None, None, None, "2 fields")) == "unreadable: 2 fields"
 
 
-def test_numbers_too_large_for_a_machine_word_are_judged_not_crashed_on():
-    """A device's first event with a global sequence number beyond 64 bits, hashed so that it
-    links (a writer's fault): the hot loop cannot keep it among the verified first lines of
-    devices (an array of machine words), so the judge takes it, and judges it by its hash."""
-    events, _rows, _writer = build(300, tokens=60)
-    first = next(i for i, event in enumerate(events) if event["sequence"] == 1 and i > 50)
-    events[first]["global_sequence"] = 10**20
-    report = check(rechain(events))
-    assert report.ok, report.first_break_by_token()
-    assert report.events_checked == 300
+# --------------------------------------------------------------------------- anchors
+
+HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def test_anchor_format_and_parse_round_trip() -> None:
+    anchor = Anchor(1_000_000, HASH, dt.datetime(2026, 11, 23, 10, 15, 0))
+    text = format_anchor(anchor)
+    assert text == f"CKS-ANCHOR 1 1000000 {HASH} 2026-11-23T10:15:00Z"
+    assert text.isascii()
+    assert parse_anchors(text) == [anchor]
+    other = Anchor(5, "ab" * 32, dt.datetime(2025, 1, 2, 3, 4, 5))
+    pasted = f"\n   {text.upper()}  \r\n\n\tcks-anchor   1 5 {'AB' * 32}   2025-01-02t03:04:05z \n"
+    assert parse_anchors(pasted) == [anchor, other]
+    # the time to the second, in UTC
+    aware = dt.datetime(2026, 11, 23, 17, 15, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert format_anchor(Anchor(1, HASH.upper(), aware)) == f"CKS-ANCHOR 1 1 {HASH} 2026-11-23T10:15:00Z"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (f"CKS-ANKER 1 5 {HASH} 2026-11-23T10:15:00Z", "an anchor reads 'CKS-ANCHOR 1 <event number>"),
+        (f"CKS-ANCHOR 1 5 {HASH}", "an anchor reads"),
+        ("không phải mỏ neo", "an anchor reads"),
+        (f"CKS-ANCHOR 2 5 {HASH} 2026-11-23T10:15:00Z", "anchor version '2' is unknown"),
+        (f"CKS-ANCHOR 1 0 {HASH} 2026-11-23T10:15:00Z", "the event number must be a whole number from 1 on, not '0'"),
+        (f"CKS-ANCHOR 1 x5 {HASH} 2026-11-23T10:15:00Z", "the event number must be a whole number"),
+        (f"CKS-ANCHOR 1 5 {HASH[:-1]} 2026-11-23T10:15:00Z", "the hash must be 64 hexadecimal digits"),
+        (f"CKS-ANCHOR 1 5 {HASH[:-1]}g 2026-11-23T10:15:00Z", "the hash must be 64 hexadecimal digits"),
+        (f"CKS-ANCHOR 1 5 {HASH} 23/11/2026", "the time must read like 2026-11-23T10:15:00Z, not '23/11/2026'"),
+        (f"CKS-ANCHOR 1 5 {HASH} 2026-11-23T10:15:00", "the time must read like"),
+    ],
+)
+def test_a_bad_anchor_line_is_named(line, message) -> None:
+    good = f"CKS-ANCHOR 1 4 {HASH} 2026-11-23T10:14:00Z"
+    with pytest.raises(ValueError, match=r"^line 3: ") as caught:
+        parse_anchors(f"{good}\n\n{line}\n{good}")
+    assert message in str(caught.value)
+
+
+def test_no_anchor_at_all() -> None:
+    for text in ("", "\n  \n"):
+        with pytest.raises(ValueError, match="no anchor"):
+            parse_anchors(text)
+    with pytest.raises(ValueError):
+        format_anchor(Anchor(5, "abc", dt.datetime(2026, 1, 1)))
+
+
+def test_anchors_that_match_the_chain() -> None:
+    _events, lines, _writer = build()
+    hash_at = {number: stored(line) for number, line in enumerate(lines, start=1)}
+    when = dt.datetime(2026, 1, 1)
+    anchors = [Anchor(number, hash_at[number].upper(), when) for number in (100, 250, 400)]
+    assert check_anchors(anchors, hash_at) == []
+
+
+def test_anchors_name_where_the_chain_was_rewritten() -> None:
+    """A database owner edited event 150 and hashed the whole chain anew from there: inside the
+    database it verifies; the anchors kept from before say where it was rewritten."""
+    events, lines, _writer = build()
+    events[149] = dict(events[149], reason="Cấp cho Sở khác")
+    rewritten = chain_lines(events)
+    assert verify(rewritten).ok
+    hash_at = {number: stored(line) for number, line in enumerate(rewritten, start=1)}
+    kept = [
+        Anchor(number, stored(lines[number - 1]), dt.datetime(2026, 1, number // 100 + 1)) for number in (300, 100, 200)
+    ]
+    breaks = check_anchors(kept, hash_at)
+    assert [(brk.kind, brk.token_id, brk.sequence, brk.global_sequence) for brk in breaks] == [
+        (ANCHOR_MISMATCH, None, None, 200),
+        (ANCHOR_MISMATCH, None, None, 300),
+    ]
+    assert breaks[0].detail == (
+        f"the anchor taken 2026-01-03 00:00:00 UTC says event 200 has hash {stored(lines[199])}; the chain has "
+        f"{hash_at[200]}: the chain was rewritten at or before event 200, after event 100, whose anchor matches"
+    )
+    assert breaks[1].detail.endswith("rewritten at or before event 300, after event 100, whose anchor matches")
+    # nothing before the first one that differs
+    first = check_anchors([Anchor(200, stored(lines[199]), dt.datetime(2026, 1, 3))], hash_at)
+    assert first[0].detail.endswith("rewritten at or before event 200, no anchor before it matches")
+
+
+def test_an_anchor_past_the_end_of_the_chain() -> None:
+    """The newest events cut and the head moved back: an anchor from before names the event."""
+    _events, lines, _writer = build()
+    hash_at = {number: stored(line) for number, line in enumerate(lines[:-5], start=1)}
+    kept = [
+        Anchor(395, stored(lines[394]), dt.datetime(2026, 1, 2)),
+        Anchor(398, stored(lines[397]), dt.datetime(2026, 1, 3)),
+    ]
+    breaks = check_anchors(kept, {**hash_at, 398: None})
+    assert [(brk.kind, brk.global_sequence) for brk in breaks] == [(ANCHOR_MISMATCH, 398)]
+    assert (
+        "; the chain has no such event: the chain was rewritten at or before event 398, after event 395"
+        in breaks[0].detail
+    )

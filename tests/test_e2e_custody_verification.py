@@ -1,6 +1,6 @@
-"""End to end: the custody chain verified by two processes on the running server (this one
-and a worker on its exported snapshot), clean, then after an event on the boundary of the two
-slices was changed in the database behind the trigger's back: the break is named there."""
+"""End to end: the custody chain verified on the running server, clean, then after an event was
+changed in the database behind the trigger's back: the break is named there, and the anchor the
+clean verification sent to the auditors no longer matches once the chain is rewritten."""
 
 import os
 import subprocess
@@ -9,7 +9,6 @@ import uuid
 from odoo_rpc import Session
 
 DB = os.environ.get("CKS_TEST_DB")
-PARAMS = ("cks_token_asset.verify_parallel_from", "cks_token_asset.verify_processes")
 
 
 def _sql(statement):
@@ -27,7 +26,7 @@ def _set_reason(global_sequence, reason):
 
 def _verify(admin):
     action = admin.call("cks.custody.verification", "action_run")
-    fields = ["intact", "processes", "events_checked", "line_ids"]
+    fields = ["intact", "events_checked", "line_ids", "anchor_text"]
     result = admin.call("cks.custody.verification", "read", [action["res_id"]], fields)[0]
     lines = admin.call(
         "cks.custody.verification.line", "read", result["line_ids"], ["kind", "sequence", "global_sequence"]
@@ -50,33 +49,26 @@ def _history(admin):
             admin.call("cks.token.transition", "action_confirm", [wizard])
 
 
-def test_two_processes_verify_and_name_the_changed_event(server):
+def test_verification_names_the_changed_event(server):
     admin = Session(server, DB)
     admin.login("admin", "admin")
     _history(admin)
-    for key in PARAMS:
-        admin.call("ir.config_parameter", "set_param", key, "2")
+    clean, lines = _verify(admin)
+    assert clean["intact"], lines
+    assert clean["events_checked"] >= 8
+    assert clean["anchor_text"].startswith("CKS-ANCHOR")
+    middle = clean["events_checked"] // 2
+    event = admin.call("cks.custody.event", "search_read", [("global_sequence", "=", middle)], ["reason", "sequence"])[
+        0
+    ]
+    _set_reason(middle, "Sửa trái phép")
     try:
-        clean, lines = _verify(admin)
-        assert clean["processes"] == 2
-        assert clean["intact"], lines
-        assert clean["events_checked"] >= 8
-        boundary = clean["events_checked"] // 2 + 1  # the first event of the worker's slice
-        event = admin.call(
-            "cks.custody.event", "search_read", [("global_sequence", "=", boundary)], ["reason", "sequence"]
-        )[0]
-        _set_reason(boundary, "Sửa trái phép")
-        try:
-            broken, lines = _verify(admin)
-        finally:
-            _set_reason(boundary, event["reason"] or None)
-        assert broken["processes"] == 2
-        assert not broken["intact"]
-        assert [(line["kind"], line["sequence"], line["global_sequence"]) for line in lines] == [
-            ("token_hash_mismatch", event["sequence"], boundary)
-        ]
-        again, _lines = _verify(admin)
-        assert again["intact"]
+        broken, lines = _verify(admin)
     finally:
-        for key in PARAMS:
-            admin.call("ir.config_parameter", "set_param", key, False)
+        _set_reason(middle, event["reason"] or None)
+    assert not broken["intact"]
+    assert [(line["kind"], line["sequence"], line["global_sequence"]) for line in lines] == [
+        ("altered", event["sequence"], middle)
+    ]
+    again, _lines = _verify(admin)
+    assert again["intact"]

@@ -1,7 +1,7 @@
 {
     "name": "CKS: Key-Storage Devices",
     "summary": 'Key-storage devices (tokens) kept as "Mật" assets: custody chain, handovers (Mẫu 14), lost devices (Mẫu 15), stocktakes',
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Digital Signatures",
     "author": "CKS",
     "license": "LGPL-3",
@@ -10,9 +10,12 @@
         "security/ir.model.access.csv",
         "security/cks_token_rules.xml",
         "data/cks_token_data.xml",
+        "report/cks_stocktake_report.xml",
         "views/cks_token_views.xml",
         "views/cks_handover_views.xml",
         "views/cks_loss_report_views.xml",
         "views/cks_stocktake_views.xml",
+        "views/cks_custody_anchor_views.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -1,5 +1,7 @@
+from . import res_users
 from . import cks_custody_head
 from . import cks_custody_event
+from . import cks_custody_anchor
 from . import cks_token
 from . import cks_custody_verification
 from . import cks_handover

@@ -1,16 +1,12 @@
-import logging
-import os
 import time
 
-from odoo import api, fields, models, sql_db
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import chain_worker
-from ..lib import custody_chain as chain
+from odoo.addons.cks_subscriber.lib import flow
 
-_logger = logging.getLogger(__name__)
-# Below this many events one process verifies the whole chain (starting a worker costs ~0.1 s).
-_PARALLEL_FROM = 100_000
+from ..lib import custody_chain as chain
+from .cks_custody_head import guard_table
 
 
 class CksCustodyEvent(models.Model):
@@ -27,6 +23,7 @@ class CksCustodyEvent(models.Model):
     """
 
     _name = "cks.custody.event"
+    _inherit = ["cks.input.guard"]
     _description = "Custody Event"
     _order = "global_sequence desc"
     _rec_name = "global_sequence"
@@ -57,27 +54,20 @@ class CksCustodyEvent(models.Model):
     _token_sequence_unique = models.Constraint("UNIQUE(token_id, sequence)", "A token's chain cannot fork.")
 
     def init(self):
-        self.env.cr.execute(
+        guard_table(
+            self.env.cr,
+            self._table,
+            "cks_custody_event_append_only",
             """
-            CREATE OR REPLACE FUNCTION cks_custody_event_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'cks_custody_event is append-only: % refused', TG_OP
-                    USING ERRCODE = 'insufficient_privilege';
-            END
-            $$ LANGUAGE plpgsql;
-            DROP TRIGGER IF EXISTS cks_custody_event_append_only ON cks_custody_event;
-            CREATE TRIGGER cks_custody_event_append_only BEFORE UPDATE OR DELETE ON cks_custody_event
-                FOR EACH ROW EXECUTE FUNCTION cks_custody_event_append_only();
-            DROP TRIGGER IF EXISTS cks_custody_event_no_truncate ON cks_custody_event;
-            CREATE TRIGGER cks_custody_event_no_truncate BEFORE TRUNCATE ON cks_custody_event
-                FOR EACH STATEMENT EXECUTE FUNCTION cks_custody_event_append_only();
-            """
+            RAISE EXCEPTION 'cks_custody_event is append-only: % refused', TG_OP
+                USING ERRCODE = 'insufficient_privilege';
+            """,
         )
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("cks_custody_append"):
-            raise UserError(self.env._("Custody events are written by the token's actions only."))
+        if not flow.is_open(self._name):
+            raise UserError(self.env._("Custody events are written by the device's actions only."))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -119,72 +109,35 @@ class CksCustodyEvent(models.Model):
         # store exactly what is hashed: text in NFC, the instant as a naive UTC datetime
         event = chain.normalise_event(event)
         event_hash = chain.compute_hash(last[1] if last else None, head.last_hash or None, event)
-        record = self.sudo().with_context(cks_custody_append=True).create({**event, "event_hash": event_hash})
-        head.write({"last_hash": event_hash, "event_count": event["global_sequence"]})
+        with flow.opened(self._name, "cks.token", "cks.custody.head"):
+            # sudo: no role creates events or writes a device's record of its history; the flow
+            # does, for a caller whose rights on the device it checked
+            record = self.sudo().create({**event, "event_hash": event_hash})
+            # the device keeps the length and end of its own history, the head those of the whole
+            # chain: verification names a device whose history is missing or cut short
+            token.sudo().write({"history_length": event["sequence"], "history_hash": event_hash})
+            head.write({"last_hash": event_hash, "event_count": event["global_sequence"]})
         return record
 
     @api.model
-    def _verify_slice(self, first, last):
-        """Stream the events of ``first..last`` (global sequence) through the chain core."""
-        return chain.verify_cursor(self.env.cr, first, last, self._table)
-
-    def _verification_processes(self, count):
-        """How many processes verify ``count`` events: more than one only for a large chain,
-        on a machine with the cores, and in a transaction that has not written events or the head
-        (a worker sees the committed rows of this transaction's snapshot, not its changes)."""
-        wanted = int(self.env["ir.config_parameter"].sudo().get_param("cks_token_asset.verify_processes", 0)) or min(
-            2, os.cpu_count() or 1
-        )
-        threshold = int(
-            self.env["ir.config_parameter"].sudo().get_param("cks_token_asset.verify_parallel_from", _PARALLEL_FROM)
-        )
-        if wanted < 2 or count < max(threshold, wanted):
-            return 1
-        # INSERT/UPDATE/DELETE hold ROW EXCLUSIVE on the table until the transaction ends
-        self.env.cr.execute(
-            """SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'RowExclusiveLock'
-                AND relation IN (%s::regclass, 'cks_custody_head'::regclass)""",
-            [self._table],
-        )
-        return 1 if self.env.cr.fetchone()[0] else wanted
-
-    @api.model
-    def _verify_chain(self):
-        """Recompute the chains from the stored rows; returns (report, head problems, seconds).
-
-        Large chains are cut into slices of global sequence verified at the same time by worker
-        processes on this transaction's snapshot (``pg_export_snapshot``), this process taking
-        the last slice (its recorded first lines of devices, the bulk of a slice's result, then
-        need no pickling); the links between slices are checked by ``merge()``.  A worker that
-        fails is replaced by this process verifying its slice.
-        """
+    def _verify_chain(self, anchors=()):
+        """Recompute the chain from the stored rows in one pass, against what each device row
+        and the head record of it, and against the ``anchors`` an auditor kept; returns the
+        chain core's report (see ``lib/custody_chain.py``)."""
         self.env.flush_all()
         start = time.perf_counter()
-        head = self.env.ref("cks_token_asset.custody_head_main").sudo()
-        head_hash, head_count = head.last_hash or None, head.event_count
-        bounds = chain.slice_bounds(head_count, self._verification_processes(head_count))
-        workers = []
-        if len(bounds) > 1:
-            self.env.cr.execute("SELECT pg_export_snapshot()")
-            snapshot = self.env.cr.fetchone()[0]
-            _dbname, connect = sql_db.connection_info_for(self.env.cr.dbname)
-            workers = [chain_worker.start(connect, snapshot, first, last) for first, last in bounds[:-1]]
-        try:
-            own = self._verify_slice(*bounds[-1])
-        except BaseException:
-            for worker in workers:
-                chain_worker.stop(worker)
-            raise
-        results = []
-        for (first, last), worker in zip(bounds[:-1], workers, strict=True):
-            plain, error = chain_worker.collect(worker)
-            if plain is None:
-                _logger.warning("custody chain worker failed, verifying its slice here: %s", error)
-                results.append(self._verify_slice(first, last))
-            else:
-                results.append(chain.SliceResult.from_plain(plain))
-        results.append(own)
-        report = chain.merge(results)
-        report.slices = len(bounds)
-        problems = chain.check_head(report, head_hash, head_count)
-        return report, problems, time.perf_counter() - start
+        cr = self.env.cr
+        head = self.env.ref("cks_token_asset.custody_head_main").sudo()  # sudo: read only, for the report
+        cr.execute("SELECT id, history_length, history_hash FROM cks_token")
+        devices = {token_id: (length or 0, last_hash or None) for token_id, length, last_hash in cr.fetchall()}
+        report = chain.verify_cursor(
+            cr, devices=devices, head=(head.event_count, head.last_hash or None), table=self._table
+        )
+        if anchors:
+            cr.execute(
+                "SELECT global_sequence, event_hash FROM cks_custody_event WHERE global_sequence IN %s",
+                [tuple({anchor.global_sequence for anchor in anchors})],
+            )
+            report.breaks.extend(chain.check_anchors(anchors, dict(cr.fetchall())))
+        report.elapsed_seconds = time.perf_counter() - start
+        return report

@@ -1,70 +1,156 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.cks_subscriber.lib import flow
+from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
+
+from ..lib import custody_chain as chain
+
+BREAK_KINDS = [
+    (chain.ALTERED, "Event altered"),
+    (chain.REPLACED, "Event replaced by one hashed anew"),
+    (chain.SEQUENCE_GAP, "Events of the device missing"),
+    (chain.GLOBAL_SEQUENCE_GAP, "Events of the chain missing"),
+    (chain.UNREADABLE, "Unreadable event row"),
+    (chain.HISTORY_MISSING, "Device history missing or cut short"),
+    (chain.DEVICE_MISMATCH, "Device record does not match its history"),
+    (chain.HEAD_MISMATCH, "Chain head does not match"),
+    (chain.ANCHOR_MISMATCH, "Differs from a kept anchor"),
+]
+# Every field of a verification is written by the verification itself (never by a client).
+RESULT_FIELDS = (
+    "intact",
+    "events_checked",
+    "tokens_checked",
+    "seconds",
+    "events_per_second",
+    "summary",
+    "anchors_checked",
+    "line_ids",
+    "anchor_sequence",
+    "anchor_hash",
+    "anchor_taken_at",
+)
 
 
 class CksCustodyVerification(models.Model):
-    """One verification of the whole custody chain, kept for the auditors."""
+    """One verification of the whole custody chain, kept for the auditors.
+
+    Written only by the verification itself (``_run``): its result, the breaks it found and the
+    anchor it took, which is also sent to the auditors as a message so that it leaves the
+    database.
+    """
 
     _name = "cks.custody.verification"
     _description = "Custody Chain Verification"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cks.custody.anchor.mixin", "cks.input.guard"]
     _order = "id desc"
+    _flow_fields = RESULT_FIELDS
 
     create_date = fields.Datetime("Verified On", readonly=True)
     create_uid = fields.Many2one("res.users", "Verified By", readonly=True)
     intact = fields.Boolean(readonly=True)
     events_checked = fields.Integer(readonly=True)
-    tokens_checked = fields.Integer(readonly=True)
+    tokens_checked = fields.Integer("Devices Checked", readonly=True)
     seconds = fields.Float(readonly=True, digits=(16, 3))
     events_per_second = fields.Integer(readonly=True)
-    processes = fields.Integer(readonly=True, help="Processes that verified slices of the chain at the same time.")
-    problems = fields.Text(readonly=True)
+    summary = fields.Text(readonly=True)
+    anchors_checked = fields.Text(
+        readonly=True, help="The anchors kept outside the database that this verification checked."
+    )
     line_ids = fields.One2many("cks.custody.verification.line", "verification_id", "Broken Links", readonly=True)
 
-    @api.model
-    def _run(self):
-        report, head_problems, seconds = self.env["cks.custody.event"]._verify_chain()
-        first = report.first_break_by_token()
-        tokens = (
-            self.env["cks.token"]
-            .sudo()
-            .with_context(active_test=False)
-            .browse([tid for tid in first if isinstance(tid, int)])
-            .exists()
-        )
-        known = set(tokens.ids)
-        return self.sudo().create(
-            {
-                "intact": report.ok and not head_problems,
-                "events_checked": report.events_checked,
-                "tokens_checked": report.tokens_checked,
-                "seconds": seconds,
-                "events_per_second": int(report.events_checked / seconds) if seconds else 0,
-                "processes": report.slices,
-                "problems": "\n".join(head_problems + [str(brk) for brk in report.global_breaks[:20]]) or False,
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "token_id": brk.token_id if brk.token_id in known else False,
-                            "token_ref": str(brk.token_id),
-                            "kind": brk.kind,
-                            "sequence": brk.sequence or 0,
-                            "global_sequence": brk.global_sequence or 0,
-                            "detail": brk.detail,
-                        }
-                    )
-                    for brk in first.values()
-                ],
-            }
-        )
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not flow.is_open(self._name):
+            raise UserError(self.env._("A verification result is written by the verification itself."))
+        return super().create(vals_list)
 
     @api.model
+    def _check_may_verify(self):
+        if not (
+            self.env.su
+            or self.env.user.has_group("cks_subscriber.group_cks_admin")
+            or self.env.user.has_group("cks_subscriber.group_cks_auditor")
+        ):
+            raise AccessError(self.env._("The custody chain is verified by the province and the auditors."))
+
+    @api.model
+    def _run(self, anchors=()):
+        """Verify the chain (against ``anchors``, a list of chain.Anchor), keep the result, take
+        the chain's anchor and send it to the auditors."""
+        report = self.env["cks.custody.event"]._verify_chain(anchors)
+        first = report.first_break_by_token()
+        # sudo: the devices named by the report, archived ones included, whoever verifies
+        tokens = self.env["cks.token"].sudo().with_context(active_test=False)
+        known = set(tokens.browse([tid for tid in first if isinstance(tid, int)]).exists().ids)
+        breaks = [brk for brk in report.breaks if brk.kind == chain.ANCHOR_MISMATCH or first.get(brk.token_id) is brk]
+        with flow.opened(self._name, "cks.custody.verification.line"):
+            # sudo: nobody may create a result; the caller was checked by action_run or is the cron
+            verification = self.sudo().create(
+                {
+                    "intact": report.ok,
+                    "events_checked": report.events_checked,
+                    "tokens_checked": report.tokens_checked,
+                    "seconds": report.elapsed_seconds,
+                    "events_per_second": int(report.events_per_second),
+                    "summary": report.summary(),
+                    "anchors_checked": "\n".join(chain.format_anchor(anchor) for anchor in anchors) or False,
+                    "anchor_sequence": report.last_global_sequence,
+                    "anchor_hash": report.last_global_hash or False,
+                    "anchor_taken_at": fields.Datetime.now(),
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "token_id": brk.token_id if brk.token_id in known else False,
+                                "token_ref": str(brk.token_id) if brk.token_id is not None else False,
+                                "kind": brk.kind,
+                                "sequence": brk.sequence or 0,
+                                "global_sequence": brk.global_sequence or 0,
+                                "detail": brk.detail,
+                            }
+                        )
+                        for brk in breaks
+                    ],
+                }
+            )
+        verification._send_anchor_to_auditors()
+        return verification.with_env(self.env)
+
+    def _send_anchor_to_auditors(self):
+        """The anchor leaves the database: a message in each auditor's inbox."""
+        # sudo: the members of the auditors' group, whom the caller may not list
+        auditors = (
+            self.env.ref("cks_subscriber.group_cks_auditor")
+            .sudo()
+            .all_user_ids.filtered(lambda user: user.active and not user.share)
+        )
+        for verification in self.sudo():  # sudo: posted by the verification, on a record nobody writes
+            if not verification.anchor_text:
+                continue
+            verification.message_post(
+                body=self.env._(
+                    "Custody chain %(verdict)s at event %(number)s. Keep this anchor outside the system: %(anchor)s",
+                    verdict=self.env._("intact") if verification.intact else self.env._("BROKEN"),
+                    number=verification.anchor_sequence,
+                    anchor=verification.anchor_text,
+                ),
+                partner_ids=auditors.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    @api.model
+    @flow_action
     def action_run(self):
-        self.check_access("create")  # the province and the auditors
-        verification = self._run()
+        self._check_may_verify()
+        return self._run()._action_open()
+
+    def _action_open(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
-            "res_id": verification.id,
+            "res_id": self.id,
             "view_mode": "form",
             "target": "current",
         }
@@ -94,15 +180,18 @@ class CksCustodyVerificationLine(models.Model):
     verification_id = fields.Many2one("cks.custody.verification", required=True, ondelete="cascade", index=True)
     token_id = fields.Many2one("cks.token", "Device", readonly=True)
     token_ref = fields.Char("Device ID", readonly=True, help="Shown even when the device record itself is gone.")
-    kind = fields.Selection(
-        [
-            ("token_hash_mismatch", "Event altered"),
-            ("sequence_gap", "Event missing"),
-            ("global_hash_mismatch", "Global chain altered"),
-            ("global_sequence_gap", "Global chain cut"),
-        ],
-        readonly=True,
-    )
+    kind = fields.Selection(BREAK_KINDS, readonly=True)
     sequence = fields.Integer("Event No. of the Device", readonly=True)
     global_sequence = fields.Integer("Global Event No.", readonly=True)
     detail = fields.Char(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not flow.is_open(self._name):
+            raise UserError(self.env._("A verification result is written by the verification itself."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("A verification result cannot be changed."))
+        return super().write(vals)

@@ -3,6 +3,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.cks_subscriber.lib import flow
+from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
+
+# What the reporter states while the record is a draft.
+DRAFT_FIELDS = ("token_id", "lost_at", "discovered_at", "place", "circumstances", "stolen")
 LOSS_STATES = [("draft", "Draft"), ("confirmed", "Confirmed"), ("cancelled", "Cancelled")]
 
 
@@ -20,8 +25,12 @@ class CksLossReport(models.Model):
 
     _name = "cks.loss.report"
     _description = "Lost Device Record (Form 15)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cks.input.guard"]
     _order = "id desc"
+    # set by the steps and the server clock: a backdated "reported on" would clear the late flag
+    _flow_fields = ("name", "state", "reporter_id", "reported_at", "late", "body_id")
+    _text_limits = {"circumstances": 2000}
+    _scope_fields = ("token_id",)
 
     name = fields.Char("Number", default="/", readonly=True, copy=False, tracking=True)
     token_id = fields.Many2one("cks.token", "Device", required=True, index=True, tracking=True)
@@ -62,6 +71,41 @@ class CksLossReport(models.Model):
             if report.lost_at and report.discovered_at and report.lost_at > report.discovered_at:
                 raise UserError(self.env._("The device cannot be lost after the loss was discovered."))
 
+    @api.constrains("token_id", "reporter_id")
+    def _check_reporter_holds_the_device(self):
+        """A subscriber reports the loss of a device in their own custody (QĐ 25/2020 Vĩnh Phúc,
+        Điều 7.3); an officer may file it for a device of their body's subtree."""
+        for report in self:
+            # sudo: the custodian of a device the reporter may not see (then refused below)
+            if report.state != "draft" or report.token_id.sudo().custodian_id == report.reporter_id:
+                continue
+            if not report.token_id.with_user(report.reporter_id).has_access("write"):
+                raise UserError(
+                    self.env._(
+                        "This device is not in your custody: report the loss of a device you hold, or ask the "
+                        "officer of its body."
+                    )
+                )
+
+    def write(self, vals):
+        if not flow.is_open(self._name) and set(vals) & set(DRAFT_FIELDS):
+            for report in self:
+                if report.state != "draft":
+                    raise UserError(
+                        self.env._("Record %(name)s is no longer a draft: it cannot be changed.", name=report.name)
+                    )
+                if report.reporter_id != self.env.user and not self.env.user.has_group(
+                    "cks_subscriber.group_cks_officer"
+                ):
+                    raise UserError(self.env._("Only the person who reported the loss edits the draft."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(report.state == "confirmed" for report in self):
+            raise UserError(self.env._("A confirmed lost-device record is kept: it cannot be deleted."))
+
+    @flow_action
     def action_confirm(self):
         """The body's officer confirms: the device becomes lost and revocation is to be requested."""
         if not self.env.user.has_group("cks_subscriber.group_cks_officer"):
@@ -69,13 +113,16 @@ class CksLossReport(models.Model):
         for report in self:
             if report.state != "draft":
                 raise UserError(self.env._("Only a draft record can be confirmed."))
-            report.name = self.env["ir.sequence"].next_by_code("cks.loss.report", report.reported_at)
+            name = self.env["ir.sequence"].next_by_code("cks.loss.report", report.reported_at)
+            with flow.opened(self._name):
+                report.name = name
             report.token_id._transition(
                 "report_compromised" if report.token_id.state == "lost" else "report_lost",
                 reason=self.env._("Lost device record %(name)s", name=report.name),
                 document_ref=report.name,
             )
-            report.state = "confirmed"
+            with flow.opened(self._name):
+                report.state = "confirmed"
             officer = report.token_id.body_id._responsible_user() if report.token_id.body_id else self.env.user
             report.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -87,7 +134,10 @@ class CksLossReport(models.Model):
                 ),
             )
 
+    @flow_action
     def action_cancel(self):
         if any(report.state != "draft" for report in self):
             raise UserError(self.env._("A confirmed record cannot be cancelled."))
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        with flow.opened(self._name):
+            self.write({"state": "cancelled"})

@@ -3,6 +3,9 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.cks_subscriber.lib import flow
+from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
+
 TOKEN_TYPES = [("usb", "USB Token"), ("sim", "SIM PKI"), ("other", "Other")]
 TOKEN_STATES = [
     ("received", "Received from the CA"),
@@ -36,8 +39,10 @@ TRANSITIONS = {
     # QĐ 09/2023 Bắc Ninh, Điều 16.1): written by cks.handover once both sides confirmed
     "handover": ({"assigned"}, "assigned", "handover"),
 }
-# Fields that only the transitions may change (each change is a custody event).
+# Fields that only the transitions may change (each change is a custody event), and the
+# device's own record of its history, which every event moves forward.
 CUSTODY_FIELDS = ("state", "custodian_id", "body_id", "location")
+HISTORY_FIELDS = ("history_length", "history_hash")
 
 
 def lock_rows_nowait(records, message):
@@ -59,9 +64,10 @@ class CksToken(models.Model):
 
     _name = "cks.token"
     _description = "Key-Storage Device"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cks.input.guard"]
     _order = "serial"
     _rec_name = "serial"
+    _flow_fields = (*CUSTODY_FIELDS, *HISTORY_FIELDS, "classification")
 
     serial = fields.Char("Serial Number", required=True, tracking=True, index=True)
     token_type = fields.Selection(TOKEN_TYPES, "Type", required=True, default="usb", tracking=True)
@@ -77,6 +83,15 @@ class CksToken(models.Model):
     event_count = fields.Integer(compute="_compute_event_count")
     notes = fields.Text()
     active = fields.Boolean(default=True)
+    history_length = fields.Integer(
+        "Events Recorded", readonly=True, copy=False, help="Number of custody events of this device, kept with it."
+    )
+    history_hash = fields.Char(
+        "Hash of the Last Event",
+        readonly=True,
+        copy=False,
+        help="Kept with the device: verification names a device whose history is missing or shorter than this.",
+    )
 
     _serial_unique = models.Constraint("UNIQUE(serial)", "Another device already has this serial number.")
 
@@ -89,11 +104,8 @@ class CksToken(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if any(vals.get(name) for name in CUSTODY_FIELDS if name != "location") and not self.env.context.get(
-                "cks_token_transition"
-            ):
-                raise UserError(self.env._("A device is registered as received from the CA; move it with its actions."))
+        # a device is registered as received from the CA; the flow guard refuses any other
+        # state, holder, custodian or location given here
         tokens = super().create(vals_list)
         for token in tokens:
             token._lock_rows()
@@ -110,10 +122,12 @@ class CksToken(models.Model):
         return tokens
 
     def write(self, vals):
-        if any(name in vals for name in CUSTODY_FIELDS) and not self.env.context.get("cks_token_transition"):
+        if "serial" in vals and not flow.is_open(self._name):
             raise UserError(
-                self.env._("The holder, custodian, location and status of a device change only through its actions.")
+                self.env._("The serial number of a registered device is part of its custody history: it cannot change.")
             )
+        if vals.get("active") is False and any(token.state != "returned_ca" for token in self):
+            raise UserError(self.env._("Only a device returned to the CA can be archived."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -125,7 +139,11 @@ class CksToken(models.Model):
         lock_rows_nowait(self, self.env._("Another user is changing this device right now; try again in a moment."))
 
     def _transition(self, move, body=None, custodian=None, location=None, reason=None, document_ref=None):
-        """Move the devices and append one custody event each; checks access, state and input."""
+        """Move the devices and append one custody event each; checks access, state and input.
+
+        Called by the flows (wizard, handover, loss record, stocktake) with the caller's rights,
+        or with elevated rights once a flow has checked who the caller is (the receiver of a
+        handover does not see the device before it is theirs)."""
         self.check_access("write")
         allowed_from, target, event_type = TRANSITIONS[move]
         self._lock_rows()
@@ -147,6 +165,8 @@ class CksToken(models.Model):
             raise UserError(self.env._("Choose the custodian the device is assigned to."))
         if move == "relocate" and not location:
             raise UserError(self.env._("Give the new storage location."))
+        if custodian is not None:
+            self.env["res.users"]._cks_check_device_holder(custodian)
         for token in self:
             vals = {}
             if target:
@@ -160,7 +180,8 @@ class CksToken(models.Model):
             if location:
                 vals["location"] = location
             state_from, custodian_from = token.state, token.custodian_id
-            token.sudo().with_context(cks_token_transition=True).write(vals)
+            with flow.opened(self._name):
+                token.write(vals)
             self.env["cks.custody.event"]._append(
                 token,
                 event_type,
@@ -173,15 +194,41 @@ class CksToken(models.Model):
                 document_ref=document_ref,
             )
 
-    def action_open_transition(self):
-        move = self.env.context.get("cks_move")
+    def _open_transition(self, move):
+        """The wizard of one step, for these devices (the step is checked again when recorded)."""
         return {
             "type": "ir.actions.act_window",
+            "name": dict(self.env["cks.token.transition"]._fields["move"]._description_selection(self.env))[move],
             "res_model": "cks.token.transition",
             "view_mode": "form",
             "target": "new",
             "context": {"default_token_ids": self.ids, "default_move": move},
         }
 
+    def action_issue(self):
+        return self._open_transition("issue")
+
+    def action_assign(self):
+        return self._open_transition("assign")
+
+    def action_lock(self):
+        return self._open_transition("lock")
+
+    def action_report_lost(self):
+        return self._open_transition("report_lost")
+
+    def action_recover(self):
+        return self._open_transition("recover")
+
+    def action_return_focal(self):
+        return self._open_transition("return_focal")
+
+    def action_return_ca(self):
+        return self._open_transition("return_ca")
+
+    def action_relocate(self):
+        return self._open_transition("relocate")
+
+    @flow_action
     def action_verify_chain(self):
         return self.env["cks.custody.verification"].action_run()

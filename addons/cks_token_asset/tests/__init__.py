@@ -5,3 +5,6 @@ from . import test_token_access
 from . import test_handover
 from . import test_loss_report
 from . import test_stocktake
+from . import test_flow_fields
+from . import test_chain_anchors
+from . import test_receiver

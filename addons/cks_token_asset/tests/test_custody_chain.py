@@ -49,26 +49,68 @@ class TestCustodyChain(TokenCase):
         self.assertFalse(result.intact)
         self.assertEqual(len(result.line_ids), 1, "one altered event is reported once")
         line = result.line_ids
-        self.assertEqual((line.token_id, line.kind, line.sequence), (self.token_a, "token_hash_mismatch", 2))
+        self.assertEqual((line.token_id, line.kind, line.sequence), (self.token_a, chain.ALTERED, 2))
         self.assertEqual(line.global_sequence, event.global_sequence)
 
-    def test_deleting_a_whole_history_is_detected(self):
+    def test_deleting_a_whole_history_names_that_device(self):
+        """Review finding 5: every event of one device deleted; the report named another device
+        and never the one that lost its history."""
         self.token_a._transition("relocate", location="Két sắt", reason="after device B's history")
         self._without_trigger("DELETE FROM cks_custody_event WHERE token_id = %s", [self.token_b.id])
         result = self.verify()
         self.assertFalse(result.intact)
-        global_breaks = result.line_ids.filtered(
-            lambda line: line.kind in ("global_sequence_gap", "global_hash_mismatch")
+        missing = result.line_ids.filtered(lambda line: line.kind == chain.HISTORY_MISSING)
+        self.assertEqual(missing.token_id, self.token_b, "the device whose history is gone is named")
+        gaps = result.line_ids.filtered(lambda line: line.kind == chain.GLOBAL_SEQUENCE_GAP)
+        self.assertEqual(gaps.token_id, self.token_a, "and the chain's gap where the next event follows it")
+
+    def test_cutting_a_devices_newest_events_names_it(self):
+        self.token_b._transition("relocate", location="Két sắt", reason="x")
+        self.token_a._transition("relocate", location="Tủ", reason="after it")
+        last_b = self.token_b.event_ids.sorted("sequence")[-1]
+        cut_at = last_b.sequence
+        self._without_trigger("DELETE FROM cks_custody_event WHERE id = %s", [last_b.id])
+        result = self.verify()
+        missing = result.line_ids.filtered(lambda line: line.kind == chain.HISTORY_MISSING)
+        self.assertEqual(missing.token_id, self.token_b)
+        self.assertIn(str(cut_at), missing.detail)
+
+    def test_replaced_event_is_named_not_its_successors(self):
+        """Review finding 5: an event edited and hashed anew made its two successors read
+        "Event altered"; the event itself must be named, as replaced."""
+        self.token_a._transition("relocate", location="Két sắt", reason="after device B's events")
+        event = self._event(self.token_a, 3)  # its device successor is A's event 4, its global one B's first
+        self.assertNotEqual(self._event(self.token_a, 4).global_sequence, event.global_sequence + 1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT e.event_hash FROM cks_custody_event e WHERE e.global_sequence = %s", [event.global_sequence - 1]
         )
-        self.assertEqual(global_breaks.token_id, self.token_a, "found at the next event of the chain")
-        self.assertEqual(global_breaks.sequence, 4)
+        previous_global = self.env.cr.fetchone()[0]
+        previous_token = self._event(self.token_a, 2).event_hash
+        forged = {name: event[name] for name in chain.EVENT_FIELDS}
+        for name in ("token_id", "actor_id", "custodian_from_id", "custodian_to_id", "body_id"):
+            forged[name] = forged[name].id or None
+        for name in ("state_from", "state_to", "location", "reason", "document_ref"):
+            forged[name] = forged[name] or None
+        forged["reason"] = "Cấp cho Sở khác"
+        new_hash = chain.compute_hash(previous_token, previous_global, forged)
+        self._without_trigger(
+            "UPDATE cks_custody_event SET reason = %s, event_hash = %s WHERE id = %s",
+            [forged["reason"], new_hash, event.id],
+        )
+        result = self.verify()
+        self.assertFalse(result.intact)
+        self.assertEqual(
+            [(line.kind, line.token_id, line.global_sequence) for line in result.line_ids],
+            [(chain.REPLACED, self.token_a, event.global_sequence)],
+        )
 
     def test_cutting_the_newest_events_is_detected(self):
         last = self.env["cks.custody.event"].search([], order="global_sequence desc", limit=1)
         self._without_trigger("DELETE FROM cks_custody_event WHERE id = %s", [last.id])
         result = self.verify()
         self.assertFalse(result.intact)
-        self.assertTrue(result.problems)
+        self.assertIn(chain.HEAD_MISMATCH, result.line_ids.mapped("kind"))
 
     def test_clean_chain_and_daily_cron(self):
         result = self.env["cks.custody.verification"]._cron_verify()
@@ -93,9 +135,8 @@ class TestCustodyChain(TokenCase):
         self.env.flush_all()
         lines = []
         self.env.cr.execute(chain.SESSION_SQL)
-        self.env.cr.copy_expert(
-            chain.copy_sql(event.global_sequence, event.global_sequence), SimpleNamespace(write=lines.append)
-        )
+        self.env.cr.copy_expert(chain.copy_sql(), SimpleNamespace(write=lines.append))
+        lines = [line for line in lines if line.split(b"\t")[1] == str(event.global_sequence).encode()]
         stored = {name: event[name] for name in chain.EVENT_FIELDS}
         for name in ("token_id", "actor_id", "custodian_from_id", "custodian_to_id", "body_id"):
             stored[name] = stored[name].id or None

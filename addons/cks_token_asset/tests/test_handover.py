@@ -69,12 +69,13 @@ class TestHandover(TokenCase):
     def test_receiver_refuses_with_a_reason(self):
         handover = self._draft()
         handover.action_submit()
-        as_receiver = handover.with_user(self.receiver)
+        action = handover.with_user(self.receiver).action_refuse()
+        Refuse = self.env[action["res_model"]].with_user(self.receiver).with_context(**action["context"])
         with self.assertRaises(UserError):
-            as_receiver.action_refuse()  # no reason given
-        as_receiver.refusal_reason = "Thiết bị không có phong bì PIN"
-        as_receiver.action_refuse()
-        self.assertEqual(handover.state, "refused")
+            Refuse.create({"reason": "   "}).action_confirm()  # no reason given
+        self.assertEqual(handover.state, "waiting")
+        Refuse.create({"reason": "Thiết bị không có phong bì PIN"}).action_confirm()
+        self.assertEqual((handover.state, handover.refusal_reason), ("refused", "Thiết bị không có phong bì PIN"))
         self.assertEqual(self.token_a.custodian_id, self.giver)
         self.assertFalse(self._handover_events(self.token_a))
 

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
+
 MOVES = [
     ("issue", "Issue to a Managing Body"),
     ("assign", "Assign to a Custodian"),
@@ -23,7 +25,7 @@ class CksTokenTransition(models.TransientModel):
     token_ids = fields.Many2many("cks.token", string="Devices", required=True)
     move = fields.Selection(MOVES, required=True)
     body_id = fields.Many2one("cks.body", "Managing Body")
-    custodian_id = fields.Many2one("res.users", domain=[("share", "=", False)])
+    custodian_id = fields.Many2one("res.users", domain=lambda self: self.env["res.users"]._cks_holder_domain())
     location = fields.Char("Storage Location")
     reason = fields.Char("Why", required=True)
     document_ref = fields.Char("Supporting Document", help="e.g. the number of the decision or record.")
@@ -36,6 +38,7 @@ class CksTokenTransition(models.TransientModel):
             wizard.needs_body = wizard.move == "issue"
             wizard.needs_custodian = wizard.move == "assign"
 
+    @flow_action
     def action_confirm(self):
         self.ensure_one()
         self.token_ids._transition(

@@ -1,0 +1,877 @@
+"""End to end: who may do what, as an outside client of a real server with the demo data.
+
+Every call goes through Odoo's external API, ``POST /jsonrpc`` (service "object", method
+"execute_kw", the context in ``kwargs["context"]``), logged in as one of the six demo roles.
+``MATRIX`` below is the README's table "Who may do what" (``test_matrix_is_the_readme_table``
+checks that they agree) and every cell of it is one test, named after its row and role, e.g.
+``test_write[Device / write own / canbo]``:
+
+- read: ``read`` of the record; ✓ the data comes back, – refused, and ``search`` on its id does
+  not return it either;
+- write: one harmless field the form edits, read back as admin; ✓ changed (then restored),
+  – refused and unchanged;
+- unlink: a spare record made for that try (the record itself where nobody may delete it);
+- protected fields: each field only the flow sets, written with a forged value under each
+  context key the code ever read (and all of them at once), and the forged creates; every
+  try must be refused and leave the record, its custody events and the chain unchanged;
+- flow: the step as the role, on a fresh record; ✓ its effect is there, – refused, nothing moved.
+
+The records are built once per module as admin, through the models' own steps (the transition
+wizard, submit, file a loss, start a stocktake, ...); "own" records belong to Sở Thông tin và
+Truyền thông (the first four demo users work there), "other" ones to Sở Tài chính.
+"""
+
+import contextlib
+import json
+import os
+import re
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from odoo_rpc import RpcError
+
+DB = os.environ.get("CKS_TEST_DB")
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+MATRIX = """
+| Record · operation | thuebao | vanthu | canbo | thutruong | quantri | thanhtra |
+|---|---|---|---|---|---|---|
+| Managing body · read own | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Managing body · read other | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Managing body · write own | – | – | ✓ | ✓ | ✓ | – |
+| Managing body · write other | – | – | – | – | ✓ | – |
+| Managing body · unlink | – | – | – | – | ✓ | – |
+| Managing body · protected fields | – | – | – | – | – | – |
+| Subscriber · read own | ✓ | – | ✓ | ✓ | ✓ | ✓ |
+| Subscriber · read other | – | – | – | – | ✓ | ✓ |
+| Subscriber · write own | – | – | ✓ | ✓ | ✓ | – |
+| Subscriber · unlink | – | – | – | – | ✓ | – |
+| Certificate · read own | ✓ | – | ✓ | ✓ | ✓ | ✓ |
+| Certificate · read other | – | – | – | – | ✓ | ✓ |
+| Certificate · write own | – | – | ✓ | ✓ | ✓ | – |
+| Certificate · unlink | – | – | – | – | ✓ | – |
+| Certificate · protected fields | – | – | – | – | – | – |
+| Certificate · flow: revoke | – | – | ✓ | ✓ | ✓ | – |
+| Device · read own | – | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Device · read other | – | – | – | – | ✓ | ✓ |
+| Device · write own | – | – | ✓ | ✓ | ✓ | – |
+| Device · unlink | – | – | – | – | – | – |
+| Device · protected fields | – | – | – | – | – | – |
+| Device · flow: register | – | – | – | – | ✓ | – |
+| Device · flow: change location | – | – | ✓ | ✓ | ✓ | – |
+| Custody event · read own | – | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Custody event · read other | – | – | – | – | ✓ | ✓ |
+| Custody event · write own | – | – | – | – | – | – |
+| Custody event · unlink | – | – | – | – | – | – |
+| Custody event · protected fields | – | – | – | – | – | – |
+| Handover record · read own | – | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Handover record · read other | – | – | – | – | ✓ | ✓ |
+| Handover record · write own | – | – | – | – | – | – |
+| Handover record · unlink | – | – | – | – | – | – |
+| Handover record · protected fields | – | – | – | – | – | – |
+| Handover record · flow: confirm receipt | – | – | ✓ | – | – | – |
+| Lost device record · read own | – | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Lost device record · read other | – | – | – | – | ✓ | ✓ |
+| Lost device record · write own | – | ✓ | ✓ | ✓ | ✓ | – |
+| Lost device record · unlink | – | – | – | – | ✓ | – |
+| Lost device record · protected fields | – | – | – | – | – | – |
+| Lost device record · flow: confirm | – | – | ✓ | ✓ | ✓ | – |
+| Stocktake · read own | – | – | ✓ | ✓ | ✓ | ✓ |
+| Stocktake · read other | – | – | – | – | ✓ | ✓ |
+| Stocktake · write own | – | – | ✓ | ✓ | ✓ | – |
+| Stocktake · unlink | – | – | – | – | ✓ | – |
+| Stocktake · protected fields | – | – | – | – | – | – |
+| Stocktake · flow: start counting | – | – | ✓ | ✓ | ✓ | – |
+| Chain verification · read | – | – | – | – | ✓ | ✓ |
+| Chain verification · write | – | – | – | – | – | – |
+| Chain verification · unlink | – | – | – | – | – | – |
+| Chain verification · protected fields | – | – | – | – | – | – |
+| Chain verification · flow: verify | – | – | – | – | ✓ | ✓ |
+| Chain head · read | – | – | – | – | ✓ | ✓ |
+| Chain head · protected fields | – | – | – | – | – | – |
+| Province profile · read | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Province profile · write | – | – | – | – | ✓ | – |
+| Province profile · protected fields | – | – | – | – | – | – |
+"""
+
+ROLES = ("thuebao", "vanthu", "canbo", "thutruong", "quantri", "thanhtra")
+MARKS = {"✓": True, "–": False}
+
+# What a refusal looks like: the server's own refusal, never a crash (a KeyError is a bug).
+REFUSALS = {"odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exceptions.ValidationError"}
+
+# Every context key the code ever read (the first four once let a flow's write through; the
+# uninstall flag skips checks on deletion; a cron's id makes it commit) and the keys of Odoo
+# that change how records are written, one at a time, then all at once.
+FORGED_CONTEXT_KEYS = {
+    "cks_token_transition": True,
+    "cks_certificate_transition": True,
+    "cks_custody_append": True,
+    "cks_move": "assign",
+    "default_state": "done",
+    "_force_unlink": True,
+    "install_mode": True,
+    "tracking_disable": True,
+    "cron_id": 1,
+}
+CONTEXTS = [{}, *({key: value} for key, value in FORGED_CONTEXT_KEYS.items()), dict(FORGED_CONTEXT_KEYS)]
+
+MODELS = {
+    "Managing body": "cks.body",
+    "Subscriber": "cks.subscriber",
+    "Certificate": "cks.certificate",
+    "Device": "cks.token",
+    "Custody event": "cks.custody.event",
+    "Handover record": "cks.handover",
+    "Lost device record": "cks.loss.report",
+    "Stocktake": "cks.stocktake",
+    "Chain verification": "cks.custody.verification",
+    "Chain head": "cks.custody.head",
+    "Province profile": "cks.province.profile",
+}
+# The field a read asks for, and the harmless field a write changes.
+READ_FIELD = {
+    "Managing body": "name",
+    "Subscriber": "name",
+    "Certificate": "serial",
+    "Device": "serial",
+    "Custody event": "event_hash",
+    "Handover record": "name",
+    "Lost device record": "name",
+    "Stocktake": "name",
+    "Chain verification": "intact",
+    "Chain head": "event_count",
+    "Province profile": "name",
+}
+WRITE_FIELD = {
+    "Managing body": "phone",
+    "Subscriber": "position",
+    "Certificate": "file_name",
+    "Device": "notes",
+    "Custody event": "reason",
+    "Handover record": "remarks",
+    "Lost device record": "place",
+    "Stocktake": "scan_serial",
+    "Chain verification": "summary",
+    "Province profile": "notes",
+}
+
+
+def _parse_table(text):
+    """(roles, [(row, {role: allowed})]) of a Markdown table of ✓ and –."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip().startswith("|")]
+    header, _rule, *body = ([cell.strip() for cell in line.strip("|").split("|")] for line in lines)
+    roles = tuple(header[1:])
+    return roles, [(cells[0], dict(zip(roles, (MARKS[c] for c in cells[1:]), strict=True))) for cells in body]
+
+
+MATRIX_ROLES, MATRIX_ROWS = _parse_table(MATRIX)
+EXPECTED = dict(MATRIX_ROWS)
+
+
+def _cells(*operations):
+    """One test per (row, role) of the rows whose operation starts with one of ``operations``."""
+    return [
+        pytest.param(row, role, id=f"{row.replace(' · ', ' / ')} / {role}")
+        for row, _marks in MATRIX_ROWS
+        if _operation(row).startswith(operations)
+        for role in ROLES
+    ]
+
+
+def _record(row):
+    return row.split(" · ")[0]
+
+
+def _operation(row):
+    return row.split(" · ")[1]
+
+
+# ---------------------------------------------------------------------------- the client
+
+
+class ExternalApi:
+    """An outside client: Odoo's external JSON-RPC API, one user, the password sent with each call."""
+
+    def __init__(self, base, db, login, password, uid=None):
+        self.base, self.db, self.login, self.password = base, db, login, password
+        self.uid = uid or self._rpc("common", "authenticate", db, login, password, {})
+        assert self.uid, f"cannot log in as {login}"
+
+    def _rpc(self, service, method, *args):
+        body = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": args}}
+        # naming the database spares the server listing them all on every call (no session here)
+        headers = {"Content-Type": "application/json", "X-Odoo-Database": self.db}
+        request = urllib.request.Request(self.base + "/jsonrpc", data=json.dumps(body).encode(), headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            answer = json.load(reply)
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        return answer.get("result")  # a method returning None answers no "result"
+
+    def call(self, model, method, *args, context=None, **kwargs):
+        if context is not None:
+            kwargs["context"] = context
+        return self._rpc("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+
+def _refused(error):
+    """The server refused (an access or user error), as opposed to crashing."""
+    assert error.name in REFUSALS, f"the server failed instead of refusing: {error}"
+    return f"refused ({error.name.rsplit('.', 1)[-1]}: {error.message})"
+
+
+def _now(**delta):
+    return (datetime.now(UTC).replace(tzinfo=None) + timedelta(**delta)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# ---------------------------------------------------------------------------- the records
+
+
+@dataclass
+class World:
+    """The records of the matrix and a logged-in client per role."""
+
+    tag: str
+    api: dict = field(default_factory=dict)  # login -> ExternalApi ("admin" included)
+    ref: dict = field(default_factory=dict)  # xmlid -> id
+    own: dict = field(default_factory=dict)  # record kind -> id of "own" (or of the one record)
+    other: dict = field(default_factory=dict)  # record kind -> id in Sở Tài chính
+    spare: dict = field(default_factory=dict)  # record kind -> {role: id} to delete
+    fresh: dict = field(default_factory=dict)  # flow -> {role: id} to move
+    devices: dict = field(default_factory=dict)  # name -> id of the devices made here
+    stc1: int = 0  # users of Sở Tài chính: keeps its devices,
+    stc2: int = 0  # receives its handover,
+    bystander: int = 0  # is only ever named by forged writes
+    forged_partner: int = 0  # a contact only forged writes name
+    forged_preset: int = 0  # a preset other than the one applied
+    verified_intact: bool = False
+
+    @property
+    def admin(self):
+        return self.api["admin"]
+
+    def uid(self, login):
+        return self.api[login].uid
+
+    def read_as_admin(self, model, record_id, fields):
+        rows = self.admin.call(model, "read", [record_id], fields, context={"active_test": False})
+        return rows[0] if rows else None
+
+    def exists(self, model, record_id):
+        return bool(self.admin.call(model, "search_count", [("id", "=", record_id)], context={"active_test": False}))
+
+    def count(self, model, domain):
+        return self.admin.call(model, "search_count", domain, context={"active_test": False})
+
+    def events(self, token_id):
+        return self.count("cks.custody.event", [("token_id", "=", token_id)])
+
+    def move(self, token_ids, move, **values):
+        """One step of devices through the transition wizard, as admin."""
+        wizard = self.admin.call(
+            "cks.token.transition",
+            "create",
+            {"token_ids": [(6, 0, token_ids)], "move": move, "reason": f"access matrix {self.tag}", **values},
+        )
+        self.admin.call("cks.token.transition", "action_confirm", [wizard])
+
+
+XMLIDS = (
+    "cks_subscriber.body_ht_stttt",
+    "cks_subscriber.body_ht_stc",
+    "cks_subscriber.sub_ht_nguyen_van_an",
+    "cks_subscriber.group_cks_custodian",
+    "cks_subscriber.group_cks_subscriber",
+    "cks_token_asset.custody_head_main",
+    *(f"cks_subscriber.user_demo_{role}" for role in ROLES),
+)
+
+
+def _refs(admin):
+    rows = admin.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "in", ["cks_subscriber", "cks_token_asset"]), ("name", "in", [x.split(".")[1] for x in XMLIDS])],
+        ["module", "name", "res_id"],
+    )
+    refs = {f"{row['module']}.{row['name']}": row["res_id"] for row in rows}
+    assert set(XMLIDS) <= set(refs), set(XMLIDS) - set(refs)
+    return refs
+
+
+def _build(base):  # noqa: PLR0915 - one straight story of the records, step by step
+    w = World(tag=uuid.uuid4().hex[:8])
+    tag = w.tag
+    admin = w.api["admin"] = ExternalApi(base, DB, "admin", "admin")
+    w.ref = _refs(admin)
+    stttt, stc = w.ref["cks_subscriber.body_ht_stttt"], w.ref["cks_subscriber.body_ht_stc"]
+
+    # users of Sở Tài chính: the first keeps its devices and hands one over to the second; a
+    # bystander only forged writes name. Made before anyone else calls: a new user empties the
+    # server's cache of checked passwords, and each check of a password costs a third of a second.
+    custodian = w.ref["cks_subscriber.group_cks_custodian"]
+    stc1, w.stc2, w.bystander = admin.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": f"Matrix {name} {tag}",
+                "login": f"mx-{name}-{tag}",
+                "group_ids": [(6, 0, [group])],
+                "cks_body_id": stc,
+                **({"password": f"mx-{name}-{tag}"} if name == "stc1" else {}),
+            }
+            for name, group in (
+                ("stc1", custodian),
+                ("stc2", custodian),
+                ("bystander", w.ref["cks_subscriber.group_cks_subscriber"]),
+            )
+        ],
+    )
+    w.stc1 = stc1
+    for role in ROLES:
+        w.api[role] = ExternalApi(base, DB, role, role, uid=w.ref[f"cks_subscriber.user_demo_{role}"])
+    w.api["stc1"] = ExternalApi(base, DB, f"mx-stc1-{tag}", f"mx-stc1-{tag}", uid=stc1)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # each user's password checked once, side by side
+        list(pool.map(lambda api: api.call("res.users", "read", [api.uid], ["login"]), w.api.values()))
+    vanthu, canbo = w.uid("vanthu"), w.uid("canbo")
+    w.forged_partner = admin.call("res.partner", "create", {"name": f"Forged contact {tag}"})
+
+    # managing bodies: Sở TTTT and Sở Tài chính; spare empty child bodies of Sở TTTT to delete
+    w.own["Managing body"], w.other["Managing body"] = stttt, stc
+    spare = admin.call(
+        "cks.body", "create", [{"name": f"Matrix spare {role} {tag}", "parent_id": stttt} for role in ROLES]
+    )
+    w.spare["Managing body"] = dict(zip(ROLES, spare, strict=True))
+
+    # subscribers: thuebao's own record; one of Sở Tài chính; spares of Sở TTTT
+    sub_a = w.ref["cks_subscriber.sub_ht_nguyen_van_an"]
+    sub_b, *spare = admin.call(
+        "cks.subscriber",
+        "create",
+        [{"name": f"Matrix STC {tag}", "body_id": stc}]
+        + [{"name": f"Matrix spare {role} {tag}", "body_id": stttt} for role in ROLES],
+    )
+    w.own["Subscriber"], w.other["Subscriber"] = sub_a, sub_b
+    w.spare["Subscriber"] = dict(zip(ROLES, spare, strict=True))
+
+    # certificates: A and B, spares to delete, fresh ones to revoke (all of Sở TTTT but B)
+    def cert(name, subscriber):
+        return {
+            "subscriber_id": subscriber,
+            "serial": f"MX{tag}{name}".upper(),
+            "issuer": "CN=CA phục vụ các cơ quan Đảng, Nhà nước",
+            "valid_from": _now(days=-30),
+            "valid_to": _now(days=700),
+        }
+
+    certs = admin.call(
+        "cks.certificate",
+        "create",
+        [cert("A", sub_a), cert("B", sub_b)]
+        + [cert(f"U{role}", sub_a) for role in ROLES]
+        + [cert(f"R{role}", sub_a) for role in ROLES],
+    )
+    w.own["Certificate"], w.other["Certificate"] = certs[:2]
+    w.spare["Certificate"] = dict(zip(ROLES, certs[2:8], strict=True))
+    w.fresh["revoke"] = dict(zip(ROLES, certs[8:], strict=True))
+
+    # devices of Sở TTTT kept by vanthu: A, the handover's, the loss record's, fresh ones for the
+    # flows; devices of Sở Tài chính kept by its first user: B, its handover's, its loss record's
+    names = ["A", "H", "L"] + [f"H{role}" for role in ROLES] + [f"L{role}" for role in ROLES] + ["B", "HB", "LB"]
+    devices = dict(
+        zip(names, admin.call("cks.token", "create", [{"serial": f"MX-{tag}-{n}"} for n in names]), strict=True)
+    )
+    own_devices = [devices[n] for n in names[:-3]]
+    stc_devices = [devices[n] for n in names[-3:]]
+    w.move(own_devices, "issue", body_id=stttt)
+    w.move(stc_devices, "issue", body_id=stc)
+    w.move(own_devices, "assign", custodian_id=vanthu)
+    w.move(stc_devices, "assign", custodian_id=w.stc1)
+    w.devices = devices
+    w.own["Device"], w.other["Device"] = devices["A"], devices["B"]
+    w.spare["Device"] = dict.fromkeys(ROLES, devices["A"])  # nobody may delete a device
+
+    # custody events: the first event of device A and of device B
+    for kind, token in (("own", devices["A"]), ("other", devices["B"])):
+        event = admin.call("cks.custody.event", "search", [("token_id", "=", token)], order="sequence", limit=1)
+        getattr(w, kind)["Custody event"] = event[0]
+    w.spare["Custody event"] = dict.fromkeys(ROLES, w.own["Custody event"])
+
+    # handovers vanthu -> canbo submitted (A, and one per role to confirm); one in Sở Tài chính
+    def handover(token, receiver):
+        return {"place": "Phòng Văn thư", "receiver_id": receiver, "line_ids": [(0, 0, {"token_id": token})]}
+
+    vanthu_api = w.api["vanthu"]
+    handovers = vanthu_api.call(
+        "cks.handover",
+        "create",
+        [handover(devices["H"], canbo)] + [handover(devices[f"H{role}"], canbo) for role in ROLES],
+    )
+    vanthu_api.call("cks.handover", "action_submit", handovers)
+    w.own["Handover record"] = handovers[0]
+    w.fresh["confirm receipt"] = dict(zip(ROLES, handovers[1:], strict=True))
+    w.spare["Handover record"] = dict.fromkeys(ROLES, handovers[0])
+    handover_b = w.api["stc1"].call("cks.handover", "create", handover(devices["HB"], w.stc2))
+    w.api["stc1"].call("cks.handover", "action_submit", [handover_b])
+    w.other["Handover record"] = handover_b
+
+    # loss records filed by vanthu, drafts: A, spares to delete (same device), one per role to confirm
+    def loss(token):
+        return {"token_id": token, "discovered_at": _now(hours=-1), "circumstances": f"Matrix {tag}"}
+
+    losses = vanthu_api.call(
+        "cks.loss.report",
+        "create",
+        [loss(devices["L"])] + [loss(devices["L"]) for _role in ROLES] + [loss(devices[f"L{role}"]) for role in ROLES],
+    )
+    w.own["Lost device record"] = losses[0]
+    w.spare["Lost device record"] = dict(zip(ROLES, losses[1:7], strict=True))
+    w.fresh["confirm loss"] = dict(zip(ROLES, losses[7:], strict=True))
+    w.other["Lost device record"] = w.api["stc1"].call("cks.loss.report", "create", loss(devices["LB"]))
+
+    # stocktakes of Sở TTTT made by canbo: A (counting), drafts to delete, drafts to start;
+    # one of Sở Tài chính started by quantri
+    canbo_api = w.api["canbo"]
+    stocktakes = canbo_api.call("cks.stocktake", "create", [{"body_id": stttt} for _ in range(1 + 2 * len(ROLES))])
+    canbo_api.call("cks.stocktake", "action_start", [stocktakes[0]])
+    w.own["Stocktake"] = stocktakes[0]
+    w.spare["Stocktake"] = dict(zip(ROLES, stocktakes[1:7], strict=True))
+    w.fresh["start counting"] = dict(zip(ROLES, stocktakes[7:], strict=True))
+    quantri_api = w.api["quantri"]
+    stocktake_b = quantri_api.call("cks.stocktake", "create", {"body_id": stc})
+    quantri_api.call("cks.stocktake", "action_start", [stocktake_b])
+    w.other["Stocktake"] = stocktake_b
+
+    # the chain: a verification by the province, and its head
+    verification = quantri_api.call("cks.custody.verification", "action_run")["res_id"]
+    w.own["Chain verification"] = verification
+    w.spare["Chain verification"] = dict.fromkeys(ROLES, verification)
+    w.verified_intact = w.read_as_admin("cks.custody.verification", verification, ["intact"])["intact"]
+    w.own["Chain head"] = w.ref["cks_token_asset.custody_head_main"]
+
+    # the province profile (a preset applied through the wizard when the province is not set yet)
+    presets = admin.call("cks.province.preset", "search", [])
+    profile = admin.call("cks.province.profile", "search", [], limit=1)
+    if not profile:
+        wizard = admin.call("cks.province.preset.apply", "create", {"preset_id": presets[0]})
+        profile = [admin.call("cks.province.preset.apply", "action_apply", [wizard])["res_id"]]
+    w.own["Province profile"] = profile[0]
+    applied = w.read_as_admin("cks.province.profile", profile[0], ["preset_id"])["preset_id"]
+    w.forged_preset = next(p for p in presets if not applied or p != applied[0])
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(server):
+    return _build(server)
+
+
+# ---------------------------------------------------------------------------- the matrix
+
+
+def test_matrix_is_the_readme_table():
+    text = README.read_text(encoding="utf-8")
+    section = re.search(r"<!-- access-matrix -->(.*?)<!-- /access-matrix -->", text, re.DOTALL)
+    assert section, "README.md has no table between <!-- access-matrix --> and <!-- /access-matrix -->"
+    assert _parse_table(section.group(1)) == (MATRIX_ROLES, MATRIX_ROWS)
+    assert MATRIX_ROLES == ROLES
+
+
+def test_every_cell_is_run():
+    """Each row of the table is run by exactly one of the tests below."""
+    run = [p.values[0] for p in _cells("read", "write", "unlink", "protected fields", "flow:")]
+    rows = [row for row, _marks in MATRIX_ROWS]
+    assert sorted(run) == sorted(row for row in rows for _role in ROLES)
+    assert {_record(row) for row in rows} == set(MODELS)
+    assert {_operation(row)[len("flow: ") :] for row in rows if "flow:" in row} == set(FLOWS)
+
+
+def _check(row, role, allowed, what):
+    expected = EXPECTED[row][role]
+    mark = "✓" if expected else "–"
+    assert allowed == expected, f"{row} as {role}: the README says {mark}, but the server {what}"
+
+
+# ---------------------------------------------------------------------------- read
+
+
+def _visible_by_search(api, model, record_id):
+    try:
+        return api.call(model, "search", [("id", "=", record_id)])
+    except RpcError as error:
+        _refused(error)
+        return []
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("read"))
+def test_read(world, row, role):
+    kind, api = _record(row), world.api[role]
+    model, name = MODELS[kind], READ_FIELD[kind]
+    record_id = (world.other if _operation(row) == "read other" else world.own)[kind]
+    try:
+        rows = api.call(model, "read", [record_id], [name])
+    except RpcError as error:
+        what = _refused(error)
+        assert _visible_by_search(api, model, record_id) == [], f"{what}, but search returns the record"
+        return _check(row, role, False, what)
+    assert [r["id"] for r in rows] == [record_id]
+    assert _visible_by_search(api, model, record_id) == [record_id], "read allowed, but search does not find it"
+    _check(row, role, True, f"returned {name} = {rows[0][name]!r}")
+
+
+# ---------------------------------------------------------------------------- write
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("write"))
+def test_write(world, row, role):
+    kind = _record(row)
+    model, name = MODELS[kind], WRITE_FIELD[kind]
+    record_id = (world.other if _operation(row) == "write other" else world.own)[kind]
+    value = f"MX{world.tag}{role}".upper() if name == "scan_serial" else f"Matrix {role} {world.tag}"
+    before = world.read_as_admin(model, record_id, [name])[name]
+    try:
+        world.api[role].call(model, "write", [record_id], {name: value})
+    except RpcError as error:
+        what = _refused(error)
+        after = world.read_as_admin(model, record_id, [name])[name]
+        assert after == before, f"{what}, but {name} changed from {before!r} to {after!r}"
+        return _check(row, role, False, what)
+    after = world.read_as_admin(model, record_id, [name])[name]
+    world.admin.call(model, "write", [record_id], {name: before})
+    assert after == value, f"the write was accepted, but {name} is {after!r}"
+    _check(row, role, True, f"let {role} write {name}")
+
+
+# ---------------------------------------------------------------------------- unlink
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("unlink"))
+def test_unlink(world, row, role):
+    kind = _record(row)
+    model, record_id = MODELS[kind], world.spare[kind][role]
+    assert world.exists(model, record_id)
+    try:
+        world.api[role].call(model, "unlink", [record_id])
+    except RpcError as error:
+        what = _refused(error)
+        assert world.exists(model, record_id), f"{what}, but the record is gone"
+        return _check(row, role, False, what)
+    assert not world.exists(model, record_id), "unlink was accepted, but the record is still there"
+    _check(row, role, True, f"let {role} delete it")
+
+
+# ---------------------------------------------------------------------------- protected fields
+
+
+@dataclass
+class Protected:
+    """The fields of a record that only the flow sets, with a forged value each; the forged
+    creates; and what else must not move (counted as admin)."""
+
+    writes: dict
+    creates: list = field(default_factory=list)
+    counts: list = field(default_factory=list)  # (model, domain)
+
+
+def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
+    when = "2020-01-02 03:04:05"
+    fake_hash = "f" * 64
+    serial = w.read_as_admin("cks.token", w.devices["A"], ["serial"])["serial"]
+    chain = [("cks.custody.event", []), ("cks.token", [("serial", "=like", f"MX-{w.tag}-FORGED%")])]
+    match kind:
+        case "Managing body":
+            # fields of the contact that are no part of its address, and the contact itself: the
+            # body writes its contact with elevated rights, so whoever could point a body at
+            # another contact would edit that contact (a user's, the administrator's) through it
+            return Protected(
+                {"comment": "<p>forged</p>", "user_ids": [(4, w.bystander)], "partner_id": w.forged_partner}
+            )
+        case "Certificate":
+            return Protected({"state": "revoked", "state_reason": "forged", "reminder_stage": 30})
+        case "Device":
+            return Protected(
+                {
+                    "state": "lost",
+                    "custodian_id": w.uid("canbo"),
+                    "body_id": w.ref["cks_subscriber.body_ht_stc"],
+                    "location": "Forged location",
+                    "classification": "Không mật",
+                    "history_length": 999,
+                    "history_hash": fake_hash,
+                    "serial": f"MX-{w.tag}-FORGED-SERIAL",
+                },
+                creates=[
+                    {
+                        "serial": f"MX-{w.tag}-FORGED-{role}",
+                        "state": "assigned",
+                        "custodian_id": w.uid("vanthu"),
+                        "body_id": w.ref["cks_subscriber.body_ht_stttt"],
+                        "location": "Forged location",
+                    }
+                ],
+                counts=chain,
+            )
+        case "Custody event":
+            event = {
+                "token_id": w.devices["A"],
+                "token_serial": serial,
+                "sequence": 999,
+                "global_sequence": 999999,
+                "event_type": "location",
+                "state_from": "assigned",
+                "state_to": "assigned",
+                "actor_id": w.uid(role),
+                "custodian_from_id": w.uid("vanthu"),
+                "custodian_to_id": w.uid("vanthu"),
+                "location": "Forged location",
+                "occurred_at": when,
+                "reason": "forged",
+                "event_hash": fake_hash,
+            }
+            return Protected({}, creates=[event], counts=chain)
+        case "Handover record":
+            return Protected(
+                {
+                    "name": "999/BB-BG",
+                    "state": "done",
+                    "giver_id": w.uid("thuebao"),
+                    "body_id": w.ref["cks_subscriber.body_ht_stc"],
+                    "handover_date": when,
+                    "confirmed_at": when,
+                    "refusal_reason": "forged",
+                }
+            )
+        case "Lost device record":
+            return Protected(
+                {
+                    "name": "999/BB-XN",
+                    "state": "confirmed",
+                    "reporter_id": w.uid("thuebao"),
+                    "reported_at": when,
+                    "late": True,
+                    "body_id": w.ref["cks_subscriber.body_ht_stc"],
+                }
+            )
+        case "Stocktake":
+            return Protected(
+                {
+                    "name": "999/KK",
+                    "state": "done",
+                    "user_id": w.uid("thuebao"),
+                    "date": "2020-01-02",
+                    "closed_at": when,
+                    "line_ids": [(0, 0, {"serial": "FORGED", "expected": True, "found": True})],
+                    "anchor_sequence": 1,
+                    "anchor_hash": fake_hash,
+                    "anchor_taken_at": when,
+                }
+            )
+        case "Chain verification":
+            forged = {
+                "intact": False,
+                "events_checked": 1,
+                "tokens_checked": 1,
+                "seconds": 99.5,
+                "events_per_second": 1,
+                "summary": "forged",
+                "anchors_checked": "forged",
+                "line_ids": [(0, 0, {"kind": "altered", "detail": "forged"})],
+                "anchor_sequence": 1,
+                "anchor_hash": fake_hash,
+                "anchor_taken_at": when,
+            }
+            return Protected(
+                forged,
+                creates=[{**forged, "intact": True, "line_ids": []}],
+                counts=[("cks.custody.verification", []), ("cks.custody.verification.line", [])],
+            )
+        case "Chain head":
+            return Protected({"last_hash": fake_hash, "event_count": 1}, counts=chain)
+        case "Province profile":
+            return Protected({"preset_id": w.forged_preset})
+    raise AssertionError(kind)
+
+
+def _snapshot(w, model, record_id, spec):
+    values = w.read_as_admin(model, record_id, sorted(spec.writes)) if spec.writes else {}
+    if model == "cks.token" or spec.counts:
+        values["custody events of device A"] = w.events(w.devices["A"])
+        values["chain head"] = w.read_as_admin("cks.custody.head", w.own["Chain head"], ["event_count", "last_hash"])
+    for model_counted, domain in spec.counts:
+        values[f"{model_counted} {domain}"] = w.count(model_counted, domain)
+    return values
+
+
+def _attempt(api, model, method, args, context):
+    """None when refused, else what the server accepted."""
+    try:
+        api.call(model, method, *args, context=context)
+    except RpcError as error:
+        _refused(error)
+        return None
+    return f"{method} {args[-1]!r} with context {context}"
+
+
+def _restore(w, model, record_id, names, before, after):
+    """Best effort, as admin, so that a forged write the server took does not spoil later cells."""
+    for name in names:
+        old = before[name]
+        if after[name] == old:
+            continue
+        if name.endswith("_ids"):
+            value = [(6, 0, old)]
+        elif isinstance(old, list):
+            value = old[0] if old else False
+        else:
+            value = old
+        with contextlib.suppress(RpcError):
+            w.admin.call(model, "write", [record_id], {name: value})
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("protected fields"))
+def test_protected_fields(world, row, role):
+    """Every field only the flow sets, written as ``role`` with a forged value under each context
+    key the code ever read, and every forged create: all refused, nothing changed."""
+    kind, api = _record(row), world.api[role]
+    model, record_id = MODELS[kind], world.own[kind]
+    spec = _protected(world, kind, role)
+    tries = [("write", ([record_id], {name: value}), ctx) for name, value in spec.writes.items() for ctx in CONTEXTS]
+    tries += [("create", (vals,), ctx) for vals in spec.creates for ctx in CONTEXTS]
+    before = _snapshot(world, model, record_id, spec)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the server answers two at once best
+        accepted = [a for a in pool.map(lambda t: _attempt(api, model, *t), tries) if a]
+    after = _snapshot(world, model, record_id, spec)
+    changed = {name: (before[name], after[name]) for name in before if after[name] != before[name]}
+    if changed:
+        _restore(world, model, record_id, spec.writes, before, after)
+    if accepted or changed:
+        return _check(row, role, True, f"accepted {accepted[:3]} ({len(accepted)} of {len(tries)}), changed {changed}")
+    _check(row, role, False, f"refused all {len(tries)} tries")
+
+
+# ---------------------------------------------------------------------------- flows
+
+
+def _flow_revoke(w, role):
+    cert = w.fresh["revoke"][role]
+    w.api[role].call("cks.certificate", "action_revoke", [cert])
+    return w.read_as_admin("cks.certificate", cert, ["state"])["state"] == "revoked", "certificate not revoked"
+
+
+def _flow_register(w, role):
+    serial = f"MX-{w.tag}-REG-{role}"
+    token = w.api[role].call("cks.token", "create", {"serial": serial})
+    device = w.read_as_admin("cks.token", token, ["serial", "state"])
+    return device == {"id": token, "serial": serial, "state": "received"} and w.events(token) == 1, str(device)
+
+
+def _flow_relocate(w, role):
+    api, token = w.api[role], w.devices["A"]
+    location = f"Tủ sắt {role} {w.tag}"
+    events = w.events(token)
+    wizard = api.call(
+        "cks.token.transition",
+        "create",
+        {"token_ids": [(6, 0, [token])], "move": "relocate", "location": location, "reason": "access matrix"},
+    )
+    api.call("cks.token.transition", "action_confirm", [wizard])
+    moved = w.read_as_admin("cks.token", token, ["location"])["location"] == location and w.events(token) == events + 1
+    return moved, "location or custody event missing"
+
+
+def _flow_confirm_receipt(w, role):
+    handover = w.fresh["confirm receipt"][role]
+    w.api[role].call("cks.handover", "action_confirm_receipt", [handover])
+    token = w.devices[f"H{role}"]
+    custodian = w.read_as_admin("cks.token", token, ["custodian_id"])["custodian_id"]
+    done = w.read_as_admin("cks.handover", handover, ["state"])["state"] == "done"
+    return done and custodian and custodian[0] == w.uid("canbo") and w.events(token) == 4, "custody not changed"
+
+
+def _flow_confirm_loss(w, role):
+    report = w.fresh["confirm loss"][role]
+    w.api[role].call("cks.loss.report", "action_confirm", [report])
+    token = w.devices[f"L{role}"]
+    confirmed = w.read_as_admin("cks.loss.report", report, ["state"])["state"] == "confirmed"
+    lost = w.read_as_admin("cks.token", token, ["state"])["state"] == "lost"
+    return confirmed and lost and w.events(token) == 4, "record not confirmed or device not lost"
+
+
+def _flow_start_counting(w, role):
+    stocktake = w.fresh["start counting"][role]
+    w.api[role].call("cks.stocktake", "action_start", [stocktake])
+    values = w.read_as_admin("cks.stocktake", stocktake, ["state", "name"])
+    return values["state"] == "counting" and values["name"] != "/", str(values)
+
+
+def _flow_verify(w, role):
+    before = w.count("cks.custody.verification", [])
+    action = w.api[role].call("cks.custody.verification", "action_run")
+    intact = w.read_as_admin("cks.custody.verification", action["res_id"], ["intact"])["intact"]
+    return w.count("cks.custody.verification", []) == before + 1 and intact, "no intact verification kept"
+
+
+# flow name in the table -> (the step, what it may change: (model, id of record, fields) as admin reads it)
+FLOWS = {
+    "revoke": (_flow_revoke, lambda w, r: [("cks.certificate", w.fresh["revoke"][r], ["state"])]),
+    "register": (_flow_register, lambda w, r: []),
+    "change location": (_flow_relocate, lambda w, r: [("cks.token", w.devices["A"], ["location", "state"])]),
+    "confirm receipt": (
+        _flow_confirm_receipt,
+        lambda w, r: [
+            ("cks.handover", w.fresh["confirm receipt"][r], ["state"]),
+            ("cks.token", w.devices[f"H{r}"], ["custodian_id", "state"]),
+        ],
+    ),
+    "confirm": (
+        _flow_confirm_loss,
+        lambda w, r: [
+            ("cks.loss.report", w.fresh["confirm loss"][r], ["state", "name"]),
+            ("cks.token", w.devices[f"L{r}"], ["state"]),
+        ],
+    ),
+    "start counting": (_flow_start_counting, lambda w, r: [("cks.stocktake", w.fresh["start counting"][r], ["state"])]),
+    "verify": (_flow_verify, lambda w, r: []),
+}
+
+
+def _flow_state(w, role, watched):
+    return {
+        "records": [w.read_as_admin(model, record_id, fields) for model, record_id, fields in watched(w, role)],
+        "custody events": w.count("cks.custody.event", []),
+        "devices": w.count("cks.token", []),
+        "verifications": w.count("cks.custody.verification", []),
+    }
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("flow:"))
+def test_flow(world, row, role):
+    step, watched = FLOWS[_operation(row)[len("flow: ") :]]
+    before = _flow_state(world, role, watched)
+    try:
+        done, missing = step(world, role)
+    except RpcError as error:
+        what = _refused(error)
+        after = _flow_state(world, role, watched)
+        assert after == before, f"{what}, but something moved: {before} -> {after}"
+        return _check(row, role, False, what)
+    assert done, f"the step was accepted, but its effect is not there: {missing}"
+    _check(row, role, True, f"let {role} do it")
+
+
+# ---------------------------------------------------------------------------- at the end
+
+
+def test_custody_chain_intact_after_all_tries(world):
+    """After every try of the module (the refused ones and the flows that ran), the custody
+    chain still verifies."""
+    action = world.admin.call("cks.custody.verification", "action_run")
+    result = world.read_as_admin("cks.custody.verification", action["res_id"], ["intact", "summary"])
+    assert result["intact"], f"chain broken (it was {'intact' if world.verified_intact else 'broken'} before): {result}"
