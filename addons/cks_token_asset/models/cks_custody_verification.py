@@ -94,7 +94,7 @@ class CksCustodyVerification(models.Model):
                     "tokens_checked": report.tokens_checked,
                     "seconds": report.elapsed_seconds,
                     "events_per_second": int(report.events_per_second),
-                    "summary": report.summary(),
+                    "summary": self._summary(report),
                     "anchors_checked": "\n".join(chain.format_anchor(anchor) for anchor in anchors) or False,
                     "anchor_sequence": report.last_global_sequence,
                     "anchor_hash": report.last_global_hash or False,
@@ -116,6 +116,24 @@ class CksCustodyVerification(models.Model):
             )
         verification._send_anchor_to_auditors()
         return verification.with_env(self.env)
+
+    def _summary(self, report):
+        """The report's counts in the user's language (the chain core's summary is for logs)."""
+        if report.ok:
+            return self.env._(
+                "%(events)s custody events of %(devices)s devices verified: no break.",
+                events=report.events_checked,
+                devices=report.tokens_checked,
+            )
+        labels = dict(self.env["cks.custody.verification.line"]._fields["kind"]._description_selection(self.env))
+        kinds = [brk.kind for brk in report.breaks]
+        return self.env._(
+            "%(events)s custody events of %(devices)s devices verified: %(count)s breaks (%(kinds)s).",
+            events=report.events_checked,
+            devices=report.tokens_checked,
+            count=len(kinds),
+            kinds=", ".join(f"{kinds.count(kind)} × {labels[kind]}" for kind in dict.fromkeys(kinds)),
+        )
 
     def _send_anchor_to_auditors(self):
         """The anchor leaves the database: a message in each auditor's inbox."""

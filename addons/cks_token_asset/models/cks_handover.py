@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.addons.cks_subscriber.lib import flow
 from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
 
-from .cks_token import lock_rows_nowait
+from .cks_token import CONDITIONS, TOKEN_TYPES, lock_rows_nowait
 
 HANDOVER_STATES = [
     ("draft", "Draft"),
@@ -215,11 +215,9 @@ class CksHandoverLine(models.Model):
     handover_id = fields.Many2one("cks.handover", required=True, ondelete="cascade", index=True)
     token_id = fields.Many2one("cks.token", "Device", required=True, domain="[('custodian_id', '=', uid)]")
     serial = fields.Char("Serial Number", readonly=True)
-    token_type = fields.Selection(
-        lambda self: self.env["cks.token"]._fields["token_type"].selection, "Type", readonly=True
-    )
+    token_type = fields.Selection(TOKEN_TYPES, "Type", readonly=True)
     certificate_serials = fields.Char(readonly=True)
-    condition = fields.Selection(lambda self: self.env["cks.token"]._fields["condition"].selection, readonly=True)
+    condition = fields.Selection(CONDITIONS, readonly=True)
     accessories = fields.Char(
         default=lambda self: self.env._("Sealed PIN envelope"), help="e.g. the sealed PIN envelope, the case."
     )

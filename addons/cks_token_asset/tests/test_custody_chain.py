@@ -51,6 +51,7 @@ class TestCustodyChain(TokenCase):
         line = result.line_ids
         self.assertEqual((line.token_id, line.kind, line.sequence), (self.token_a, chain.ALTERED, 2))
         self.assertEqual(line.global_sequence, event.global_sequence)
+        self.assertTrue(result.summary.endswith("1 breaks (1 × Event altered)."), result.summary)
 
     def test_deleting_a_whole_history_names_that_device(self):
         """Review finding 5: every event of one device deleted; the report named another device
@@ -115,6 +116,7 @@ class TestCustodyChain(TokenCase):
     def test_clean_chain_and_daily_cron(self):
         result = self.env["cks.custody.verification"]._cron_verify()
         self.assertTrue(result.intact)
+        self.assertRegex(result.summary, r"^\d+ custody events of \d+ devices verified: no break\.$")
         self.assertEqual(result.events_checked, self.env["cks.custody.event"].search_count([]))
         self.assertFalse(result.activity_ids)
 
