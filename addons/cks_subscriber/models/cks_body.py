@@ -103,11 +103,12 @@ class CksBody(models.Model):
     # (checked by its own access rights and rules) edit its contact through it,
     # without needing the contact-creation rights of Odoo's own address book.
     def _split_partner_vals(self, vals):
-        """(values of the body, values of its contact); refuses any other field of the contact."""
-        self._check_text_limits(vals)
+        """(values of the body, values of its contact); refuses any other field of the contact.
+        The body's own values are checked by the guard's create and write."""
         own = set(self._fields) - set(self._inherits_partner_fields())
         partner_vals = {key: value for key, value in vals.items() if key not in own}
         body_vals = {key: value for key, value in vals.items() if key in own}
+        self._check_text_limits(partner_vals)
         refused = sorted(set(partner_vals) - PARTNER_FIELDS)
         if refused:
             raise UserError(

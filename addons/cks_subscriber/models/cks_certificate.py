@@ -142,16 +142,16 @@ class CksCertificate(models.Model):
 
     def _parse_upload(self, vals):
         """Fill vals from the uploaded file; refuse what is not a certificate before anything is stored."""
-        if "file" not in vals or vals["file"] is False or vals["file"] is None:
+        if vals.get("file") in (None, False):
             return vals
+        if not vals["file"]:  # an empty file arrives as "" (its base64 form)
+            raise UserError(self.env._("The uploaded file is empty: nothing was stored. Upload the certificate file."))
         try:
             data = base64.b64decode(vals["file"], validate=False)
         except (binascii.Error, ValueError, TypeError):
-            data = None
-        if data == b"":
-            raise UserError(self.env._("The uploaded file is empty: nothing was stored. Upload the certificate file."))
+            data = b""
         try:
-            info = certlib.parse_certificate(data or b"")
+            info = certlib.parse_certificate(data)
         except certlib.PrivateKeyError:
             raise UserError(
                 self.env._(

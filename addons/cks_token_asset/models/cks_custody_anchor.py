@@ -25,20 +25,24 @@ class CksCustodyAnchor(models.AbstractModel):
     anchor_hash = fields.Char("Anchor: Hash", readonly=True, copy=False)
     anchor_taken_at = fields.Datetime("Anchor: Taken On", readonly=True, copy=False)
     anchor_text = fields.Char("Chain Anchor", compute="_compute_anchor_text", help="Keep it: it proves the history.")
-    anchor_qr = fields.Binary("Anchor QR Code", compute="_compute_anchor_text", attachment=False)
+    anchor_qr = fields.Binary("Anchor QR Code", compute="_compute_anchor_qr", attachment=False)
 
     @api.depends("anchor_sequence", "anchor_hash", "anchor_taken_at")
     def _compute_anchor_text(self):
         for record in self:
-            if not record.anchor_hash:
-                record.anchor_text = record.anchor_qr = False
-                continue
-            record.anchor_text = chain.format_anchor(
+            record.anchor_text = record.anchor_hash and chain.format_anchor(
                 chain.Anchor(record.anchor_sequence, record.anchor_hash, record.anchor_taken_at)
             )
-            image = qrcode.make(record.anchor_text, border=2)
+
+    @api.depends("anchor_text")
+    def _compute_anchor_qr(self):
+        """The image only where it is shown or printed (the text alone goes into messages)."""
+        for record in self:
+            if not record.anchor_text:
+                record.anchor_qr = False
+                continue
             png = io.BytesIO()
-            image.save(png)
+            qrcode.make(record.anchor_text, border=2).save(png)
             record.anchor_qr = base64.b64encode(png.getvalue())
 
     @api.model

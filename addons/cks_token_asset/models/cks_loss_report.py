@@ -114,15 +114,13 @@ class CksLossReport(models.Model):
             if report.state != "draft":
                 raise UserError(self.env._("Only a draft record can be confirmed."))
             name = self.env["ir.sequence"].next_by_code("cks.loss.report", report.reported_at)
-            with flow.opened(self._name):
-                report.name = name
             report.token_id._transition(
                 "report_compromised" if report.token_id.state == "lost" else "report_lost",
-                reason=self.env._("Lost device record %(name)s", name=report.name),
-                document_ref=report.name,
+                reason=self.env._("Lost device record %(name)s", name=name),
+                document_ref=name,
             )
             with flow.opened(self._name):
-                report.state = "confirmed"
+                report.write({"name": name, "state": "confirmed"})
             officer = report.token_id.body_id._responsible_user() if report.token_id.body_id else self.env.user
             report.activity_schedule(
                 "mail.mail_activity_data_todo",
