@@ -44,6 +44,7 @@ from cks_token_asset_lib.custody_chain import (
 
 VN = "Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh"
 WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, 890123)
+RECORDED = dt.datetime(2025, 3, 5, 1, 2, 3)
 
 
 def make_event(**changes):
@@ -63,6 +64,7 @@ def make_event(**changes):
         "occurred_at": WHEN,
         "reason": "Bàn giao theo biên bản Mẫu 14",
         "document_ref": "14/BB-BG",
+        "recorded_at": RECORDED,
     }
     event.update(changes)
     return event
@@ -77,18 +79,18 @@ def test_canonical_form_is_the_copy_line_in_field_order() -> None:
         == (
             "1\t1\t42\t540101010000ABCD\thandover\tassigned\tassigned\t7\t11\t12\t3\t"
             "Nguyễn Thị Thuỷ, Văn phòng UBND tỉnh Hà Tĩnh\t2025-03-04 05:06:07.890123\t"
-            "Bàn giao theo biên bản Mẫu 14\t14/BB-BG"
+            "Bàn giao theo biên bản Mẫu 14\t14/BB-BG\t2025-03-05 01:02:03"
         ).encode()
     )
-    assert len(EVENT_FIELDS) == 15
-    assert len(set(EVENT_FIELDS)) == 15
+    assert len(EVENT_FIELDS) == 16
+    assert len(set(EVENT_FIELDS)) == 16
 
 
 def test_copy_escaping() -> None:
-    line = canonical_bytes(make_event(reason="a\\b\tc\nd\re\bf\fg\vh\x01i", document_ref="\\N"))
-    assert line.endswith(b"\ta\\\\b\\tc\\nd\\re\\bf\\fg\\vh\x01i\t\\\\N")
-    assert line.count(b"\t") == 14  # a TAB inside a value never separates fields
-    assert canonical_bytes(make_event(document_ref=None)).endswith(b"\t\\N")
+    line = canonical_bytes(make_event(reason="a\\b\tc\nd\re\bf\fg\vh\x01i", document_ref="\\N", recorded_at=None))
+    assert line.endswith(b"\ta\\\\b\\tc\\nd\\re\\bf\\fg\\vh\x01i\t\\\\N\t\\N")
+    assert line.count(b"\t") == 15  # a TAB inside a value never separates fields
+    assert canonical_bytes(make_event(document_ref=None)).endswith(b"\t\\N\t2025-03-05 01:02:03")
 
 
 def test_canonical_bytes_do_not_depend_on_dict_order() -> None:
@@ -197,22 +199,22 @@ def test_out_of_range_values_are_refused() -> None:
 
 
 def test_hash_formula() -> None:
-    """SHA-256 of the v3 prefix, the token's previous hash, the previous global hash and the
+    """SHA-256 of the v4 prefix, the token's previous hash, the previous global hash and the
     canonical form: what an auditor recomputes with standard tools."""
     event = make_event()
     first = compute_hash(None, None, event)
-    assert first == hashlib.sha256(b"CKS-CUSTODY-v3\0" + bytes(64) + canonical_bytes(event)).hexdigest()
+    assert first == hashlib.sha256(b"CKS-CUSTODY-v4\0" + bytes(64) + canonical_bytes(event)).hexdigest()
     other = make_event(token_id=43, token_serial="540101010000ABCE", sequence=1, global_sequence=2)
     second = compute_hash(None, first, other)  # another token's first event: zero, then the global link
     assert second == (
-        hashlib.sha256(b"CKS-CUSTODY-v3\0" + bytes(32) + bytes.fromhex(first) + canonical_bytes(other)).hexdigest()
+        hashlib.sha256(b"CKS-CUSTODY-v4\0" + bytes(32) + bytes.fromhex(first) + canonical_bytes(other)).hexdigest()
     )
     third_event = make_event(sequence=2, global_sequence=3)
     third = compute_hash(first, second, third_event)
     assert (
         third
         == hashlib.sha256(
-            b"CKS-CUSTODY-v3\0" + bytes.fromhex(first) + bytes.fromhex(second) + canonical_bytes(third_event)
+            b"CKS-CUSTODY-v4\0" + bytes.fromhex(first) + bytes.fromhex(second) + canonical_bytes(third_event)
         ).hexdigest()
     )
     assert compute_hash(second, first, third_event) != third  # the two links are not interchangeable
@@ -220,6 +222,43 @@ def test_hash_formula() -> None:
     assert first == first.lower()
     with pytest.raises(ValueError):
         compute_hash("abcd", None, event)
+
+
+def test_event_without_recorded_at_keeps_its_v3_hash() -> None:
+    """An event chained before recorded_at existed: the v3 prefix over its first 15 fields, so
+    that the hashes of an upgraded database still verify; its COPY line ends in \\N."""
+    old = make_event(recorded_at=None)
+    line = canonical_bytes(old)
+    assert line.endswith(b"\t14/BB-BG\t\\N")
+    expected = hashlib.sha256(b"CKS-CUSTODY-v3\0" + bytes(64) + line[:-3]).hexdigest()
+    assert compute_hash(None, None, old) == expected
+    assert compute_hash(None, None, make_event()) != expected
+
+
+def test_a_chain_of_v3_then_v4_events_verifies() -> None:
+    """An upgraded database: old events without recorded_at, then new ones with it."""
+    events = synthetic_events(200, 9, seed=5)
+    for event in events[:120]:
+        event["recorded_at"] = None
+    lines = chain_lines(events)
+    assert verify(lines).ok
+    assert sum(line.endswith(b"\t\\N\t" + line[-65:]) for line in lines) == 120
+    # giving an old event a recorded date, or taking a new one's away, is an alteration
+    for i, when in ((30, dt.datetime(2024, 1, 1)), (150, None)):
+        changed = list(lines)
+        changed[i] = event_line({**events[i], "recorded_at": when}, lines[i][-65:-1].decode())
+        report = verify(changed)
+        assert [(brk.kind, brk.global_sequence) for brk in report.breaks] == [(ALTERED, i + 1)]
+
+
+def test_recorded_at_is_hashed() -> None:
+    """A register event keeps when it happened and when it was entered: moving either changes
+    the hash (nobody can say later that it was entered earlier)."""
+    base = compute_hash(None, None, make_event())
+    assert compute_hash(None, None, make_event(recorded_at=RECORDED + dt.timedelta(seconds=1))) != base
+    assert compute_hash(None, None, make_event(occurred_at=WHEN - dt.timedelta(days=700))) != base
+    with pytest.raises(ValueError, match="recorded_at"):
+        canonical_bytes(make_event(recorded_at="yesterday"))
 
 
 def test_chain_writer_checks_sequences() -> None:
@@ -304,6 +343,7 @@ def random_events(n, seed=11):
                 "occurred_at": random_when(rng),
                 "reason": maybe(random_text(rng)),
                 "document_ref": maybe(rng.choice(["14/BB-BG", "15/BB-XN", random_text(rng)])),
+                "recorded_at": maybe(random_when(rng)),
             }
         )
     return events
@@ -314,7 +354,7 @@ def test_awkward_values_chain_and_verify() -> None:
     lines = chain_lines(events)
     for event, line in zip(events, lines, strict=True):
         assert line.startswith(canonical_bytes(event) + b"\t")
-        assert line.count(b"\t") == 15
+        assert line.count(b"\t") == 16
     report = verify(lines)
     assert report.ok, report.summary()
     assert report.events_checked == 2000
@@ -681,7 +721,7 @@ def test_unreadable_rows_are_breaks_not_crashes() -> None:
         (UNREADABLE, None, None, None),
     ]
     assert found(report) == sorted(expected, key=lambda item: (item[3] is None, item[3] or 0))
-    assert report.breaks[0].detail.startswith("15 fields instead of 16: b'")
+    assert report.breaks[0].detail.startswith("16 fields instead of 17: b'")
     assert report.events_checked == 401
     rows = [b"", b"\n", "not bytes", b"1\t2\t3\n"]
     assert found(verify(rows)) == [(UNREADABLE, 3, 1, 2)] + [(UNREADABLE, None, None, None)] * 3

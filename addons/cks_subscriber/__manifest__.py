@@ -26,6 +26,7 @@
     "demo": [
         "demo/cks_demo_data.xml",
         "demo/cks_demo_users.xml",
+        "demo/cks_demo_staff.xml",
     ],
     "assets": {
         "web.assets_tests": [

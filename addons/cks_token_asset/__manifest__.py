@@ -1,7 +1,7 @@
 {
     "name": "CKS: Key-Storage Devices",
     "summary": 'Key-storage devices (tokens) kept as "Mật" assets: custody chain, handovers (Mẫu 14), lost devices (Mẫu 15), stocktakes',
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Digital Signatures",
     "author": "CKS",
     "license": "LGPL-3",
@@ -16,6 +16,10 @@
         "views/cks_loss_report_views.xml",
         "views/cks_stocktake_views.xml",
         "views/cks_custody_anchor_views.xml",
+        "views/cks_custody_register_import_views.xml",
+    ],
+    "demo": [
+        "demo/cks_token_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -3,7 +3,7 @@
 Every change of a device (thiết bị lưu khóa bí mật), of its state, custodian or location, appends
 a *custody event*, never changed nor deleted.  Each stores one SHA-256, as 64 lowercase hex digits::
 
-    event_hash = SHA-256(b"CKS-CUSTODY-v3\\0" + prev_token_hash + prev_global_hash + canonical line)
+    event_hash = SHA-256(b"CKS-CUSTODY-v4\\0" + prev_token_hash + prev_global_hash + canonical line)
 
 ``prev_token_hash`` is the raw 32-byte hash of the device's previous event (``sequence`` order),
 ``prev_global_hash`` that of the previous event of the database (``global_sequence`` order); 32
@@ -12,13 +12,21 @@ notices even a device's whole history deleted.  Each device record also keeps th
 history and its last hash, and one head record the number of events and the last hash: cutting the
 newest events leaves a chain that verifies, but not one that ends where they say.
 
+An event has two times: ``occurred_at``, when it happened, and ``recorded_at``, when the server
+chained it.  They are one instant for what the system records live; an event carried over from a
+paper register (sổ quản lý thiết bị) keeps the date the register gives, and the date it was entered.
+Both are hashed: nobody can later say an event was recorded earlier than it was.  Events chained
+before version 19.0.1.2.0 have no ``recorded_at`` (None: recorded when they occurred) and keep their
+``v3`` hash, over the line without its last field: ``b"CKS-CUSTODY-v3\\0"`` + the two links + the
+first 15 fields.
+
 The canonical line is what PostgreSQL's ``COPY ... TO STDOUT`` prints for the columns of
 :data:`EVENT_FIELDS` (text format, after :data:`SESSION_SQL`; UTF-8, no newline), so that an
 auditor can recompute a hash with ``psql`` and ``sha256sum``.  Spelled out: fields joined by TAB;
 None is ``\\N``; integers in decimal; text in NFC (Vietnamese arrives precomposed or decomposed; the
 model stores NFC) with backslash, BS, FF, LF, CR, TAB, VT written ``\\\\ \\b \\f \\n \\r \\t \\v``;
-``occurred_at`` as the UTC instant ``YYYY-MM-DD HH:MM:SS``, then ``.`` and the microseconds
-without trailing zeros if there are any.
+``occurred_at`` and ``recorded_at`` as the UTC instant ``YYYY-MM-DD HH:MM:SS``, then ``.`` and the
+microseconds without trailing zeros if there are any.
 
 Verification reads the chain in global order, one ``COPY`` line per event (canonical line, TAB,
 stored hash, newline), in one pass: per line, the stored hashes of the device's previous line and
@@ -77,8 +85,11 @@ EVENT_FIELDS: tuple[str, ...] = (
     "occurred_at",  # datetime (aware, or naive = UTC) or ISO 8601 string
     "reason",  # str | None
     "document_ref",  # str | None, e.g. "14/BB-BG"
+    "recorded_at",  # datetime | None, when the server chained it (None: an event of v3, see above)
 )
-HASH_PREFIX = b"CKS-CUSTODY-v3\0"
+HASH_PREFIX = b"CKS-CUSTODY-v4\0"
+HASH_PREFIX_V3 = b"CKS-CUSTODY-v3\0"  # events without recorded_at, over the first 15 fields
+_V3_TAIL = b"\t\\N"  # how a line without recorded_at ends
 ZERO_HASH = bytes(32)
 #: Run in the transaction before :func:`copy_sql`: timestamps in the canonical (ISO) style.
 SESSION_SQL = "SET LOCAL DateStyle TO 'ISO, YMD'"
@@ -96,8 +107,10 @@ ANCHOR_MISMATCH = "anchor_mismatch"
 Devices = Mapping[int, tuple[int, str | None]]  # device -> (history length, last hash), as its record says
 Head = tuple[int, str | None]  # (number of events, last hash), as the head says
 
-_INT, _OPT_INT, _STR, _OPT_STR, _WHEN = range(5)  # what each field holds, in EVENT_FIELDS order:
-_KINDS = (_INT,) * 3 + (_STR,) * 2 + (_OPT_STR,) * 2 + (_INT,) + (_OPT_INT,) * 3 + (_OPT_STR, _WHEN) + (_OPT_STR,) * 2
+_INT, _OPT_INT, _STR, _OPT_STR, _WHEN, _OPT_WHEN = range(6)  # what each field holds, in EVENT_FIELDS order:
+_KINDS = (
+    (_INT,) * 3 + (_STR,) * 2 + (_OPT_STR,) * 2 + (_INT,) + (_OPT_INT,) * 3 + (_OPT_STR, _WHEN) + (_OPT_STR,) * 2
+) + (_OPT_WHEN,)
 _ESCAPES = str.maketrans({"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"})
 _TAIL = 66  # a COPY line ends with TAB, the stored hash (64 hex digits) and a newline
 _NEAR = 1 << 22  # device ids below this are kept in a list, quicker to reach than a dict (others: slower)
@@ -119,20 +132,20 @@ def canonical_text(value: str) -> str:
     return text
 
 
-def _utc_instant(value: dt.datetime | str) -> dt.datetime:
+def _utc_instant(value: dt.datetime | str, name: str = "occurred_at") -> dt.datetime:
     """``value`` (datetime, or ISO 8601 string; without an offset it means UTC) as naive UTC."""
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValueError(f"occurred_at: not an ISO 8601 date-time: {value!r}") from exc
+            raise ValueError(f"{name}: not an ISO 8601 date-time: {value!r}") from exc
     if not isinstance(value, dt.datetime):
-        raise TypeError(f"occurred_at must be a datetime or an ISO 8601 string, not {type(value).__name__}")
+        raise TypeError(f"{name} must be a datetime or an ISO 8601 string, not {type(value).__name__}")
     if value.tzinfo is not None and value.utcoffset() is not None:
         value = value.astimezone(dt.UTC)
     value = value.replace(tzinfo=None)
     if value.year < 1000:
-        raise ValueError(f"occurred_at before the year 1000: {value!r}")
+        raise ValueError(f"{name} before the year 1000: {value!r}")
     return value
 
 
@@ -145,9 +158,9 @@ def canonical_occurred_at(value: dt.datetime | str) -> str:
 
 
 def _check_value(name: str, kind: int, value: Any) -> Any:
-    if value is None and kind in (_OPT_INT, _OPT_STR):
+    if value is None and kind in (_OPT_INT, _OPT_STR, _OPT_WHEN):
         return None
-    optional = " or None" if kind in (_OPT_INT, _OPT_STR) else ""
+    optional = " or None" if kind in (_OPT_INT, _OPT_STR, _OPT_WHEN) else ""
     if kind in (_INT, _OPT_INT):
         if type(value) is bool or not isinstance(value, int):
             raise TypeError(f"{name} must be an int{optional}, not {value!r}")
@@ -160,12 +173,12 @@ def _check_value(name: str, kind: int, value: Any) -> Any:
         return canonical_text(str(value))
     if value is None:
         raise TypeError(f"{name} is required")
-    return _utc_instant(value)
+    return _utc_instant(value, name)
 
 
 def normalise_event(event: Mapping[str, Any]) -> dict[str, Any]:
-    """The event as it must be stored for its hash to verify: text in NFC, ``occurred_at`` as a
-    naive UTC datetime.  Raises like :func:`canonical_bytes`."""
+    """The event as it must be stored for its hash to verify: text in NFC, ``occurred_at`` and
+    ``recorded_at`` as naive UTC datetimes.  Raises like :func:`canonical_bytes`."""
     if len(event) != len(EVENT_FIELDS) or not set(EVENT_FIELDS).issuperset(event):
         missing = sorted(set(EVENT_FIELDS).difference(event))
         unknown = sorted(map(str, set(event).difference(EVENT_FIELDS)))
@@ -176,7 +189,7 @@ def normalise_event(event: Mapping[str, Any]) -> dict[str, Any]:
 def _copy_field(kind: int, value: Any) -> str:
     if value is None:
         return "\\N"
-    if kind == _WHEN:
+    if kind in (_WHEN, _OPT_WHEN):
         return canonical_occurred_at(value)
     if kind in (_STR, _OPT_STR):
         return value.translate(_ESCAPES) if "\\" in value or not value.isprintable() else value
@@ -184,7 +197,8 @@ def _copy_field(kind: int, value: Any) -> str:
 
 
 def canonical_bytes(event: Mapping[str, Any]) -> bytes:
-    """The canonical line of ``event``, a mapping with exactly the keys of :data:`EVENT_FIELDS`.
+    """The canonical line of ``event``, a mapping with exactly the keys of :data:`EVENT_FIELDS`
+    (as ``COPY`` prints it: for a ``v3`` event, too, it ends with ``recorded_at``, ``\\N``).
     ``ValueError`` for missing or unknown keys and values out of range, ``TypeError`` for values
     of the wrong type (``bool`` where an ``int`` is expected, too)."""
     values = normalise_event(event)
@@ -202,7 +216,15 @@ def compute_hash(prev_token_hex: str | None, prev_global_hex: str | None, event:
     links = [ZERO_HASH if value is None else bytes.fromhex(value) for value in (prev_token_hex, prev_global_hex)]
     if any(len(link) != 32 for link in links):
         raise ValueError(f"not a SHA-256 hex digest: {prev_token_hex!r} / {prev_global_hex!r}")
-    return _sha256(HASH_PREFIX + links[0] + links[1] + canonical_bytes(event)).hexdigest()
+    return _digest(links[0], links[1], canonical_bytes(event)).hex()
+
+
+def _digest(token_link: bytes, global_link: bytes, body: bytes) -> bytes:
+    """The hash of a canonical line ``body`` after the two links: ``v4``, or ``v3`` for a line
+    without ``recorded_at`` (over the line without that field)."""
+    if body.endswith(_V3_TAIL):
+        return _sha256(HASH_PREFIX_V3 + token_link + global_link + body[:-3]).digest()
+    return _sha256(HASH_PREFIX + token_link + global_link + body).digest()
 
 
 def event_line(event: Mapping[str, Any], event_hash: str) -> bytes:
@@ -371,7 +393,10 @@ class Verifier:
         except (IndexError, TypeError, ValueError):  # a device new to the list, or far; or not a row
             self._check(line)
             return
-        digest = _sha256(HASH_PREFIX + token_link + self._link + body).digest()
+        if body[-3:] == _V3_TAIL:  # (an event chained before recorded_at existed: see _digest)
+            digest = _sha256(HASH_PREFIX_V3 + token_link + self._link + body[:-3]).digest()
+        else:
+            digest = _sha256(HASH_PREFIX + token_link + self._link + body).digest()
         if hexlify(digest) == line[-65:-1] and token_id >= 0:
             self._last[token_id] = self._previous = line
             self._link = digest
@@ -385,7 +410,7 @@ class Verifier:
         if row:
             before = self._line_of(row.token_id)
             token_link = ZERO_HASH if before is None else _stored_hash(before)
-        if token_link is None or _sha256(HASH_PREFIX + token_link + self._link + row.body).hexdigest() != row.stored:
+        if token_link is None or _digest(token_link, self._link, row.body).hex() != row.stored:
             self._failed.append((line, before, self._previous))
         if row and 0 <= row.token_id < _NEAR:
             if row.token_id >= len(self._last):  # doubling, so that few new devices come this way
@@ -482,12 +507,12 @@ class _Judge:
         token_links, global_links = self.links(before), self.links(previous)
         for token_link in token_links:
             for global_link in global_links:
-                if _sha256(HASH_PREFIX + token_link + global_link + row.body).hexdigest() == row.stored:
+                if _digest(token_link, global_link, row.body).hex() == row.stored:
                     return  # it chains on a hash overwritten before it, reported there
         gap = self.gaps(row, before, previous)
         if not token_links or not global_links:
             return  # it chains on a row without a hash, which is reported
-        computed = self.computed[line] = _sha256(HASH_PREFIX + token_links[0] + global_links[0] + row.body).digest()
+        computed = self.computed[line] = _digest(token_links[0], global_links[0], row.body)
         if gap:
             return
         detail = f"stored {row.stored!r}, computed {computed.hex()}"
@@ -670,6 +695,7 @@ def synthetic_events(n: int, tokens: int | None = None, seed: int = 19) -> list[
         token_id = rng.randrange(1, tokens + 1)
         seq = last_seq[token_id] = last_seq.get(token_id, 0) + 1
         handover = seq > 1 and rng.random() < 0.6
+        when = dt.datetime(2024, 1, 1, 1, 2, 3) + dt.timedelta(seconds=gseq * 97, microseconds=rng.randrange(10**6))
         events.append(
             {
                 "sequence": seq,
@@ -684,10 +710,10 @@ def synthetic_events(n: int, tokens: int | None = None, seed: int = 19) -> list[
                 "custodian_to_id": rng.randrange(1, 20_000) if seq > 1 else None,
                 "body_id": rng.randrange(1, 800),
                 "location": rng.choice(_PLACES),
-                "occurred_at": dt.datetime(2024, 1, 1, 1, 2, 3)
-                + dt.timedelta(seconds=gseq * 97, microseconds=rng.randrange(10**6)),
+                "occurred_at": when,
                 "reason": rng.choice(_REASONS),
                 "document_ref": f"{rng.randrange(1, 400)}/BB-BG" if handover else None,
+                "recorded_at": when.replace(microsecond=0),
             }
         )
     return events

@@ -7,3 +7,4 @@ from . import cks_custody_verification
 from . import cks_handover
 from . import cks_loss_report
 from . import cks_stocktake
+from . import cks_demo_story

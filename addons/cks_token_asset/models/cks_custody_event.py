@@ -1,3 +1,5 @@
+import contextlib
+import contextvars
 import time
 
 from odoo import api, fields, models
@@ -7,6 +9,38 @@ from odoo.addons.cks_subscriber.lib import flow
 
 from ..lib import custody_chain as chain
 from .cks_custody_head import guard_table
+from .cks_token import TOKEN_STATES
+
+EVENT_TYPES = [
+    ("received", "Registered (received from the CA)"),
+    ("issued", "Issued to a body"),
+    ("assigned", "Assigned to a custodian"),
+    ("handover", "Handed over (Form 14)"),
+    ("locked", "Locked out"),
+    ("lost", "Reported lost"),
+    ("damaged", "Reported damaged"),
+    ("compromised", "Key compromise reported"),
+    ("recovered", "Recovered by the body"),
+    ("returned", "Handed back"),
+    ("location", "Storage location changed"),
+    ("stocktake", "Seen at a stocktake"),
+]
+
+# The line of a paper register being carried over: when its event happened (earlier than now),
+# and what the register says. Set only by the register's import
+# (wizard/cks_custody_register_import.py), never from anything a client sends.
+_PAPER_LINE = contextvars.ContextVar("cks_custody_paper_line", default=None)
+
+
+@contextlib.contextmanager
+def from_paper_register(when, reason=None, document_ref=None):
+    """Chain the events appended inside with ``when`` (naive UTC) as the time they happened and
+    the register's reason and document; the time they are recorded stays the server's."""
+    token = _PAPER_LINE.set((when, reason, document_ref))
+    try:
+        yield
+    finally:
+        _PAPER_LINE.reset(token)
 
 
 class CksCustodyEvent(models.Model):
@@ -32,15 +66,24 @@ class CksCustodyEvent(models.Model):
     sequence = fields.Integer(required=True, readonly=True)
     token_id = fields.Many2one("cks.token", required=True, readonly=True, index=True, ondelete="restrict")
     token_serial = fields.Char(required=True, readonly=True)
-    event_type = fields.Char(required=True, readonly=True)
-    state_from = fields.Char(readonly=True)
-    state_to = fields.Char(readonly=True)
+    event_type = fields.Selection(EVENT_TYPES, "Event", required=True, readonly=True)
+    state_from = fields.Selection(TOKEN_STATES, "State Before", readonly=True)
+    state_to = fields.Selection(TOKEN_STATES, "State After", readonly=True)
     actor_id = fields.Many2one("res.users", "Recorded By", required=True, readonly=True)
     custodian_from_id = fields.Many2one("res.users", "From", readonly=True)
     custodian_to_id = fields.Many2one("res.users", "To", readonly=True)
     body_id = fields.Many2one("cks.body", "Managing Body", readonly=True, index=True)
     location = fields.Char(readonly=True)
-    occurred_at = fields.Datetime("When", required=True, readonly=True)
+    occurred_at = fields.Datetime("Occurred On", required=True, readonly=True)
+    recorded_at = fields.Datetime(
+        "Recorded On",
+        readonly=True,
+        help="When the system chained the event. Earlier than this only for events carried over from a paper "
+        "register; empty for events chained before this field existed (recorded when they occurred).",
+    )
+    from_register = fields.Boolean(
+        "From a Paper Register", compute="_compute_from_register", help="Carried over from a paper register."
+    )
     reason = fields.Char("Why", readonly=True)
     document_ref = fields.Char("Supporting Document", readonly=True)
     event_hash = fields.Char(
@@ -52,6 +95,11 @@ class CksCustodyEvent(models.Model):
 
     _global_sequence_unique = models.Constraint("UNIQUE(global_sequence)", "The global chain cannot fork.")
     _token_sequence_unique = models.Constraint("UNIQUE(token_id, sequence)", "A token's chain cannot fork.")
+
+    @api.depends("occurred_at", "recorded_at")
+    def _compute_from_register(self):
+        for event in self:
+            event.from_register = bool(event.recorded_at and event.occurred_at < event.recorded_at)
 
     def init(self):
         guard_table(
@@ -88,6 +136,12 @@ class CksCustodyEvent(models.Model):
             [token.id],
         )
         last = self.env.cr.fetchone()
+        # Odoo stores datetimes to the second: hash what is stored
+        recorded_at = fields.Datetime.now().replace(microsecond=0)
+        occurred_at = self._paper_date(token, recorded_at)
+        if _PAPER_LINE.get():  # what the paper register says of it
+            __, reason, document_ref = _PAPER_LINE.get()
+            extra = {**extra, "reason": reason or extra.get("reason"), "document_ref": document_ref}
         event = {
             "sequence": (last[0] + 1) if last else 1,
             "global_sequence": head.event_count + 1,
@@ -101,10 +155,10 @@ class CksCustodyEvent(models.Model):
             "custodian_to_id": custodian_to.id or None,
             "body_id": token.body_id.id or None,
             "location": extra.get("location") or None,
-            # Odoo stores datetimes to the second: hash what is stored
-            "occurred_at": fields.Datetime.now().replace(microsecond=0),
+            "occurred_at": occurred_at,
             "reason": extra.get("reason") or None,
             "document_ref": extra.get("document_ref") or None,
+            "recorded_at": recorded_at,
         }
         # store exactly what is hashed: text in NFC, the instant as a naive UTC datetime
         event = chain.normalise_event(event)
@@ -117,7 +171,42 @@ class CksCustodyEvent(models.Model):
             # chain: verification names a device whose history is missing or cut short
             token.sudo().write({"history_length": event["sequence"], "history_hash": event_hash})
             head.write({"last_hash": event_hash, "event_count": event["global_sequence"]})
+            # written now, not at the next flush: a rollback to a savepoint taken before must not
+            # leave the head's new values waiting in the cache, for the trigger to refuse later
+            head.flush_recordset()
         return record
+
+    @api.model
+    def _paper_date(self, token, recorded_at):
+        """When the event about to be chained for ``token`` happened: now, or the date of a paper
+        register being imported. A register's events go before any event recorded live, in date
+        order, and never after now."""
+        when = (_PAPER_LINE.get() or (None,))[0]
+        if when is None:
+            return recorded_at
+        when = fields.Datetime.to_datetime(when).replace(microsecond=0, tzinfo=None)
+        if when > recorded_at:
+            raise UserError(self.env._("An event of a paper register cannot be dated in the future."))
+        self.env.cr.execute(
+            "SELECT occurred_at, recorded_at FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
+            [token.id],
+        )
+        last = self.env.cr.fetchone()
+        if last and not (last[1] and last[0] < last[1]):
+            raise UserError(
+                self.env._(
+                    "Device %(serial)s already has events recorded in the system: a paper register can only bring in "
+                    "the history of a device before it.",
+                    serial=token.serial,
+                )
+            )
+        if last and when < last[0]:
+            raise UserError(
+                self.env._(
+                    "The paper register's events of device %(serial)s must be in date order.", serial=token.serial
+                )
+            )
+        return when
 
     @api.model
     def _verify_chain(self, anchors=()):

@@ -8,3 +8,5 @@ from . import test_stocktake
 from . import test_flow_fields
 from . import test_chain_anchors
 from . import test_receiver
+from . import test_paper_register
+from . import test_demo_story
