@@ -80,6 +80,7 @@ for index in range(EVENTS):
         "occurred_at": base + dt.timedelta(seconds=index * 60),
         "reason": "Bàn giao theo Mẫu 14",
         "document_ref": f"{index % 999 + 1}/BB-BG",
+        "recorded_at": base + dt.timedelta(seconds=index * 60),
     }
     buffer.write(chain.event_line(event, writer.append(event)).decode())  # a COPY line, as stored
 hash_seconds = time.perf_counter() - start

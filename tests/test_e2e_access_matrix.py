@@ -632,6 +632,7 @@ def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
                 "custodian_to_id": w.uid("vanthu"),
                 "location": "Forged location",
                 "occurred_at": when,
+                "recorded_at": when,
                 "reason": "forged",
                 "event_hash": fake_hash,
             }
