@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from ..lib import flow
 from ..lib.codes import BODY_LEVELS
@@ -49,7 +50,14 @@ class CksBody(models.Model):
     _rec_names_search = ["complete_name", "code", "edoc_code"]
 
     partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="restrict", index=True)
-    parent_id = fields.Many2one("cks.body", "Parent Body", index=True, ondelete="restrict", tracking=True)
+    parent_id = fields.Many2one(
+        "cks.body",
+        "Parent Body",
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        domain=[("in_user_scope", "=", True)],
+    )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("cks.body", "parent_id", "Subordinate Bodies")
     complete_name = fields.Char("Full Name", compute="_compute_complete_name", store=True, recursive=True)
@@ -74,11 +82,38 @@ class CksBody(models.Model):
     subscriber_count = fields.Integer("Subscribers (all levels)", compute="_compute_counts")
     child_count = fields.Integer("Number of Subordinate Bodies", compute="_compute_counts")
     active = fields.Boolean(default=True, tracking=True)
+    in_user_scope = fields.Boolean(
+        "Managed by Me",
+        compute="_compute_in_user_scope",
+        search="_search_in_user_scope",
+    )
 
     _edoc_code_unique = models.UniqueIndex(
         "(edoc_code) WHERE edoc_code IS NOT NULL AND edoc_code != ''",
         "Another body already has this document-exchange code.",
     )
+
+    @api.model
+    def _user_scope_domain(self):
+        """The bodies the current user manages, as the record rules of ``security/cks_rules.xml``
+        define them: those the user may edit (officers and heads their own body's subtree, the
+        province every body); none for a user who may not edit bodies at all."""
+        if not self.browse().has_access("write"):
+            return Domain.FALSE
+        return self.env["ir.rule"]._compute_domain(self._name, "write")
+
+    @api.depends_context("uid")
+    def _compute_in_user_scope(self):
+        ids = [body._origin.id for body in self if body._origin.id]
+        domain = Domain("id", "in", ids) & self._user_scope_domain()
+        scope = set(self.with_context(active_test=False).search(domain).ids) if ids else set()
+        for body in self:
+            body.in_user_scope = body._origin.id in scope
+
+    def _search_in_user_scope(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return self._user_scope_domain() if True in value else Domain.FALSE
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -126,6 +161,7 @@ class CksBody(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")
+        self._check_scope_bodies(vals_list, "create")  # created as superuser below: checked here
         split = [self._split_partner_vals(vals) for vals in vals_list]
         partners = (
             self.env["res.partner"]

@@ -24,6 +24,19 @@ TRANSITIONS = {
 }
 ISSUE_TYPES = [("new", "New"), ("renewal", "Renewal")]
 REMINDER_DAYS = (90, 60, 30)
+# The names RFC 5280 gives the key usages, as some lists of the CA write them, and their codes.
+KEY_USAGE_ALIASES = {
+    "digitalSignature": "digital_signature",
+    "nonRepudiation": "content_commitment",
+    "contentCommitment": "content_commitment",
+    "keyEncipherment": "key_encipherment",
+    "dataEncipherment": "data_encipherment",
+    "keyAgreement": "key_agreement",
+    "keyCertSign": "key_cert_sign",
+    "cRLSign": "crl_sign",
+    "encipherOnly": "encipher_only",
+    "decipherOnly": "decipher_only",
+}
 # Fields that come from the uploaded file and may not be edited beside it.
 PARSED_FIELDS = (
     "serial",
@@ -36,6 +49,11 @@ PARSED_FIELDS = (
     "key_usage",
     "fingerprint_sha256",
 )
+
+
+def _split_list(text):
+    """The items of a comma-separated list, stripped, without empty ones."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 class CksCertificate(models.Model):
@@ -62,7 +80,12 @@ class CksCertificate(models.Model):
     issuer_cn = fields.Char("Issuer Common Name")
     valid_from = fields.Datetime(required=True)
     valid_to = fields.Datetime("Valid Until", required=True, index=True, tracking=True)
-    key_usage = fields.Char()
+    key_usage = fields.Char("Key Usage Codes")
+    key_usage_label = fields.Char(
+        "Key Usage",
+        compute="_compute_key_usage_label",
+        inverse="_inverse_key_usage_label",
+    )
     fingerprint_sha256 = fields.Char("SHA-256 Fingerprint", index="btree_not_null")
     issue_type = fields.Selection(ISSUE_TYPES, "Issued As", default="new", required=True)
     renewal_count = fields.Integer("Times Renewed", default=0)
@@ -98,6 +121,44 @@ class CksCertificate(models.Model):
     def _compute_name(self):
         for cert in self:
             cert.name = f"{cert.subject_cn or cert.subscriber_id.name or ''} [{cert.serial or ''}]".strip()
+
+    def _key_usage_labels(self):
+        """{code: label in the user's language} of the key usages (the codes ``lib/certificate.py``
+        reads from a certificate and the register stores)."""
+        return {
+            "digital_signature": self.env._("Digital signature"),
+            "content_commitment": self.env._("Non-repudiation (content commitment)"),
+            "key_encipherment": self.env._("Key encipherment"),
+            "data_encipherment": self.env._("Data encipherment"),
+            "key_agreement": self.env._("Key agreement"),
+            "key_cert_sign": self.env._("Certificate signing"),
+            "crl_sign": self.env._("CRL signing"),
+            "encipher_only": self.env._("Encipher only"),
+            "decipher_only": self.env._("Decipher only"),
+        }
+
+    @api.depends("key_usage")
+    @api.depends_context("lang")
+    def _compute_key_usage_label(self):
+        labels = self._key_usage_labels()
+        for cert in self:
+            codes = [KEY_USAGE_ALIASES.get(part, part) for part in _split_list(cert.key_usage)]
+            cert.key_usage_label = ", ".join(labels.get(code, code) for code in codes) or False
+
+    def _inverse_key_usage_label(self):
+        """Typed on a certificate registered without a file: a label (in the user's language or
+        English) or a code is stored as its code, anything else as typed."""
+        labels = self._key_usage_labels()
+        english = self.with_context(lang="en_US")._key_usage_labels()
+        codes = {
+            **{alias.casefold(): code for alias, code in KEY_USAGE_ALIASES.items()},
+            **{code: code for code in labels},
+            **{label.casefold(): code for code, label in english.items()},
+            **{label.casefold(): code for code, label in labels.items()},
+        }
+        for cert in self.filtered(lambda cert: not cert.file):
+            parts = _split_list(cert.key_usage_label)
+            cert.key_usage = ", ".join(codes.get(part.casefold(), part) for part in parts) or False
 
     @api.depends("valid_from", "valid_to", "issue_type")
     def _compute_rule_flags(self):

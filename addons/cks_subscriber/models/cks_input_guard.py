@@ -2,6 +2,7 @@ import functools
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
@@ -39,6 +40,8 @@ class CksInputGuard(models.AbstractModel):
     - a write that changes one of ``_scope_fields`` (the body a record belongs to) is checked
       against the record rules again afterwards: Odoo checks them on the record as it was, so an
       officer could otherwise move a record out of their scope, into a body they do not manage;
+      a managing body named there that the user does not manage is refused first, with a message
+      that names it (``cks.body._user_scope_domain``), instead of Odoo's generic access error;
     - the uninstall flag, which skips the checks on deletion, is honoured only from the
       server's own uninstall (as superuser), never from a client's context.
     """
@@ -105,8 +108,37 @@ class CksInputGuard(models.AbstractModel):
                     )
                 )
 
+    def _check_scope_bodies(self, vals_list, operation):
+        """Refuse, naming it, a managing body outside the user's scope put into a scope field.
+
+        Only for users who may do ``operation`` at all (the others get Odoo's own refusal); the
+        record rules are checked afterwards anyway, this only says clearly what is wrong."""
+        names = [name for name in self._scope_fields if self._fields[name].comodel_name == "cks.body"]
+        body_ids = {vals[name] for vals in vals_list for name in names if vals.get(name)}
+        if not body_ids or self.env.su or not self.browse().has_access(operation):
+            return
+        Body = self.env["cks.body"].with_context(active_test=False)
+        bodies = Body.browse(body_ids).exists()
+        outside = bodies - Body.search(Domain("id", "in", bodies.ids) & Body._user_scope_domain())
+        if outside:
+            own = self.env.user.cks_body_id
+            raise UserError(
+                self.env._(
+                    "%(body)s is outside your scope: you manage %(own)s and the bodies below it.",
+                    body=outside[0].display_name,
+                    own=own.display_name,
+                )
+                if own
+                else self.env._(
+                    "%(body)s is outside your scope: no managing body is set for your user. Ask the "
+                    "provincial administrator to set it.",
+                    body=outside[0].display_name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_scope_bodies(vals_list, "create")
         if not flow.is_open(self._name):
             self._refuse_flow_fields(vals_list)
         vals_list = [self._flow_initial_values(vals) for vals in vals_list]
@@ -119,6 +151,7 @@ class CksInputGuard(models.AbstractModel):
             forced = [name for name in self._flow_fields if name in vals]
             if forced:
                 self._refuse_flow_write(forced)
+        self._check_scope_bodies([vals], "write")
         self._check_text_limits(vals)
         result = super().write(vals)
         if set(vals) & set(self._scope_fields):

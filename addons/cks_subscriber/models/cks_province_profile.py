@@ -36,6 +36,7 @@ class CksProvinceProfile(models.Model):
         """The profile's form (an empty one when the province is not configured yet)."""
         return {
             "type": "ir.actions.act_window",
+            "name": self.display_name or self.env._("Province Profile"),
             "res_model": "cks.province.profile",
             "view_mode": "form",
             "res_id": self.id,

@@ -28,7 +28,8 @@ class CksSubscriber(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
-        domain=[("has_legal_personality", "=", True)],
+        default=lambda self: self._default_body(),
+        domain=[("has_legal_personality", "=", True), ("in_user_scope", "=", True)],
     )
     user_id = fields.Many2one(
         "res.users",
@@ -63,6 +64,14 @@ class CksSubscriber(models.Model):
         "(cccd) WHERE cccd IS NOT NULL AND active",
         "Another active subscriber already has this personal ID number.",
     )
+
+    @api.model
+    def _default_body(self):
+        """The user's own body, when they manage it and it may manage subscribers."""
+        body = self.env.user.cks_body_id
+        if body.has_legal_personality and body.in_user_scope:
+            return body
+        return self.env["cks.body"]
 
     def _compute_certificate_count(self):
         counts = dict(

@@ -1,6 +1,6 @@
 """Access per role and per model: read / create / write / unlink, allowed or denied as designed."""
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .cks_common import CksCase
@@ -27,6 +27,9 @@ class TestAccess(CksCase):
                 func()
                 self.env.flush_all()
         except AccessError:
+            return False
+        except UserError as error:  # a body outside the user's scope is refused by name
+            self.assertIn("is outside your scope", str(error))
             return False
         return True
 

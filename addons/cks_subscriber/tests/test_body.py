@@ -28,6 +28,8 @@ class TestBody(CksCase):
         self.assertFalse(self.dept_b.street)
         unit = self.env["cks.body"].with_user(officer).create({"name": "Đơn vị mới", "parent_id": self.dept_a.id})
         self.assertEqual(unit.partner_id.name, "Đơn vị mới")
+        with self.assertRaisesRegex(UserError, "Sở Tài chính is outside your scope"):
+            self.env["cks.body"].with_user(officer).create({"name": "Đơn vị khác", "parent_id": self.dept_b.id})
 
     def test_subscribers_under_a_body_count_the_subtree(self):
         self.assertEqual(self.dept_a.subscriber_count, 2)  # own + unit's

@@ -49,6 +49,25 @@ class TestCertificate(CksCase):
         cert = form.save()
         self.assertEqual((cert.serial, cert.body_id), ("F0F0", self.unit_a))
 
+    def test_key_usage_shown_in_words(self):
+        """The codes read from the file stay stored as they are; the form shows them in words."""
+        cert = self._upload(self.issue(serial=0xBEEF03))
+        self.assertEqual(cert.key_usage, "digital_signature, content_commitment")
+        self.assertEqual(cert.key_usage_label, "Digital signature, Non-repudiation (content commitment)")
+        with Form(self.env["cks.certificate"].with_user(self.users["officer"])) as form:
+            form.subscriber_id = self.sub_unit
+            form.file = self.b64(self.issue("Trần Thị Bình", serial=0xF0F1))
+            self.assertEqual(form.key_usage_label, "Digital signature, Non-repudiation (content commitment)")
+        # RFC 5280 names and unknown values as they are
+        manual = self.make_certificate(self.sub_unit, 0xF0F2, key_usage="keyEncipherment, cRLSign, 1.2.3.4")
+        self.assertEqual(manual.key_usage_label, "Key encipherment, CRL signing, 1.2.3.4")
+        # typed on a certificate registered without a file: labels (any case) become codes
+        manual.key_usage_label = "digital signature,  Key agreement, 1.2.3.4"
+        self.assertEqual(manual.key_usage, "digital_signature, key_agreement, 1.2.3.4")
+        # the file decides for an uploaded certificate
+        cert.key_usage_label = "Key agreement"
+        self.assertEqual(cert.key_usage, "digital_signature, content_commitment")
+
     def test_not_a_certificate_stores_nothing(self):
         before = self._counts()
         for junk in (b"hello", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", bytes(range(256))):

@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -56,3 +56,49 @@ class TestSubscriber(CksCase):
         self.make_certificate(self.sub_own, 0xA2)
         self.sub_own.position = "Phó Giám đốc"
         self.assertFalse(self.sub_own.activity_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriberScope(CksCase):
+    """An officer's new subscriber: their own body by default, only the bodies they manage on
+    offer, and a body outside their scope refused by name (not with Odoo's generic error)."""
+
+    def test_new_subscriber_gets_the_officers_own_body(self):
+        Subscriber = self.env["cks.subscriber"].with_user(self.users["officer"])
+        self.assertEqual(Subscriber.default_get(["body_id"])["body_id"], self.dept_a.id)
+        self.assertEqual(Subscriber.create({"name": "Hồ Văn Nam"}).body_id, self.dept_a)
+        # a user with no body of their own gets no default
+        self.users["admin"].cks_body_id = False
+        self.assertFalse(
+            self.env["cks.subscriber"].with_user(self.users["admin"]).default_get(["body_id"]).get("body_id")
+        )
+
+    def test_body_choices_are_the_bodies_the_user_manages(self):
+        domain = self.env["cks.subscriber"]._fields["body_id"].domain
+        Body = self.env["cks.body"]
+        offered = Body.with_user(self.users["officer"]).search(domain)
+        self.assertEqual(offered, self.dept_a | self.unit_a)
+        self.assertNotIn(self.no_seal, offered, "a body without legal personality manages no subscriber")
+        everything = self.dept_a | self.unit_a | self.dept_b | self.province
+        self.assertLessEqual(everything, Body.with_user(self.users["admin"]).search(domain))
+        self.assertFalse(Body.with_user(self.users["auditor"]).search(domain), "an auditor manages no body")
+        self.assertEqual(
+            (self.dept_a | self.dept_b).with_user(self.users["officer"]).mapped("in_user_scope"), [True, False]
+        )
+
+    def test_body_outside_the_scope_is_refused_by_name(self):
+        officer = self.users["officer"]
+        Subscriber = self.env["cks.subscriber"].with_user(officer)
+        with self.assertRaisesRegex(UserError, r"Sở Tài chính is outside your scope: you manage .*Sở Thông tin"):
+            Subscriber.create({"name": "Ngoài Phạm Vi", "body_id": self.dept_b.id})
+        with self.assertRaisesRegex(UserError, "Sở Tài chính is outside your scope"):
+            self.sub_unit.with_user(officer).write({"body_id": self.dept_b.id})
+        self.assertFalse(self.env["cks.subscriber"].search([("name", "=", "Ngoài Phạm Vi")]))
+        self.assertEqual(self.sub_unit.body_id, self.unit_a)
+        # within the scope: fine
+        self.assertEqual(Subscriber.create({"name": "Trong Phạm Vi", "body_id": self.unit_a.id}).body_id, self.unit_a)
+        # a user who may not create subscribers at all still gets Odoo's own refusal
+        with self.assertRaises(AccessError):
+            self.env["cks.subscriber"].with_user(self.users["custodian"]).create(
+                {"name": "Không Được", "body_id": self.dept_b.id}
+            )

@@ -112,9 +112,10 @@ class TestUntrustedInput(CksCase):
         """Record rules are checked on the record as it was: moving it to a body the officer does
         not manage must be refused too."""
         officer = self.users["officer"]
-        with self.assertRaises(AccessError):
+        # a body named outside the scope is refused first, by name (before Odoo's generic refusal)
+        with self.assertRaisesRegex(UserError, "Sở Tài chính is outside your scope"):
             self.sub_unit.with_user(officer).write({"body_id": self.dept_b.id})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "Sở Tài chính is outside your scope"):
             self.unit_a.with_user(officer).write({"parent_id": self.dept_b.id})
         cert = self.make_certificate(self.sub_own, 0x5010)
         with self.assertRaises(AccessError):

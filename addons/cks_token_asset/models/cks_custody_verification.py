@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
 
 from odoo.addons.cks_subscriber.lib import flow
 from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
@@ -65,6 +66,16 @@ class CksCustodyVerification(models.Model):
         if not flow.is_open(self._name):
             raise UserError(self.env._("A verification result is written by the verification itself."))
         return super().create(vals_list)
+
+    @api.depends("create_date")
+    @api.depends_context("lang", "tz")
+    def _compute_display_name(self):
+        """e.g. "Verification of 30/11/2026 10:15:42", in the user's language and time zone."""
+        for verification in self:
+            verification.display_name = self.env._(
+                "Verification of %(when)s",
+                when=format_datetime(self.env, verification.create_date or fields.Datetime.now()),
+            )
 
     @api.model
     def _check_may_verify(self):
@@ -164,9 +175,15 @@ class CksCustodyVerification(models.Model):
         self._check_may_verify()
         return self._run()._action_open()
 
+    @flow_action
+    def action_verify_now(self):
+        """The "Verify Now" button of the list of verifications (the rows selected do not matter)."""
+        return self.env[self._name].action_run()
+
     def _action_open(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.display_name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

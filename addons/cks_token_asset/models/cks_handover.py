@@ -64,6 +64,11 @@ class CksHandover(models.Model):
     state = fields.Selection(HANDOVER_STATES, default="draft", required=True, readonly=True, tracking=True)
     is_receiver = fields.Boolean(compute="_compute_is_receiver")
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        for handover in self:
+            handover.display_name = handover.name if handover.name != "/" else self.env._("New")
+
     @api.depends_context("uid")
     def _compute_is_receiver(self):
         for handover in self:
@@ -224,6 +229,12 @@ class CksHandoverLine(models.Model):
     remarks = fields.Char()
 
     _token_once = models.Constraint("UNIQUE(handover_id, token_id)", "A device is listed once per record.")
+
+    @api.depends("serial", "token_id")
+    def _compute_display_name(self):
+        """The device's serial as the record says it (as it was submitted), else the device's."""
+        for line in self:
+            line.display_name = line.serial or line.sudo().token_id.serial or ""  # sudo: its serial only
 
     @api.model_create_multi
     def create(self, vals_list):

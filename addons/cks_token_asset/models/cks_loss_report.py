@@ -52,6 +52,11 @@ class CksLossReport(models.Model):
     )
     state = fields.Selection(LOSS_STATES, default="draft", required=True, readonly=True, tracking=True)
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = report.name if report.name != "/" else self.env._("New")
+
     @api.depends("discovered_at", "reported_at")
     def _compute_late(self):
         hours = self.env["cks.province.profile"]._get_current().incident_hours

@@ -36,7 +36,12 @@ class CksStocktake(models.Model):
 
     name = fields.Char("Number", default="/", readonly=True, copy=False)
     body_id = fields.Many2one(
-        "cks.body", "Managing Body", required=True, index=True, default=lambda self: self.env.user.cks_body_id
+        "cks.body",
+        "Managing Body",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user.cks_body_id.filtered("in_user_scope"),
+        domain=[("in_user_scope", "=", True)],
     )
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
     closed_at = fields.Datetime("Closed On", readonly=True, copy=False)
@@ -52,11 +57,17 @@ class CksStocktake(models.Model):
     missing_count = fields.Integer(compute="_compute_counts")
     unexpected_count = fields.Integer(compute="_compute_counts")
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        for stocktake in self:
+            stocktake.display_name = stocktake.name if stocktake.name != "/" else self.env._("New")
+
     @api.depends("line_ids.found", "line_ids.expected")
     def _compute_counts(self):
         for stocktake in self:
             lines = stocktake.line_ids
-            stocktake.found_count = len(lines.filtered("found"))
+            # the expected devices found; a device found but not expected is counted as unexpected
+            stocktake.found_count = len(lines.filtered(lambda line: line.expected and line.found))
             stocktake.missing_count = len(lines.filtered(lambda line: line.expected and not line.found))
             stocktake.unexpected_count = len(lines.filtered(lambda line: not line.expected))
 
@@ -143,6 +154,7 @@ class CksStocktakeLine(models.Model):
     _name = "cks.stocktake.line"
     _inherit = ["cks.input.guard"]
     _description = "Device in a Stocktake"
+    _rec_name = "serial"
     _order = "expected desc, serial"
     _flow_fields = ("stocktake_id", "token_id", "serial", "expected", "found")
 

@@ -28,7 +28,8 @@ class TestStocktake(TokenCase):
         self._record(stocktake, " VT-0001 ")
         self._record(stocktake, "VT-0002")  # another body's device
         self._record(stocktake, "KHONG-RO")  # unknown serial
-        self.assertEqual((stocktake.found_count, stocktake.missing_count, stocktake.unexpected_count), (3, 1, 2))
+        # found counts the expected devices found; the two serials not expected are unexpected only
+        self.assertEqual((stocktake.found_count, stocktake.missing_count, stocktake.unexpected_count), (1, 1, 2))
         unexpected = stocktake.line_ids.filtered(lambda line: line.result == "unexpected")
         self.assertFalse(unexpected.token_id, "another body's device is not revealed to the officer")
         before = {t: len(t.event_ids) for t in (self.token_a, spare, self.token_b)}
@@ -41,18 +42,27 @@ class TestStocktake(TokenCase):
         self.assertEqual(len(self.token_b.event_ids), before[self.token_b])
         self.assertTrue(self.verify().intact)
 
+    def test_an_unknown_serial_is_not_counted_as_found(self):
+        """One expected device and one unknown serial scanned: 1 found, 1 unexpected (not 2 found)."""
+        stocktake = self._start()
+        self._record(stocktake, "VT-0001")
+        self._record(stocktake, "KHONG-RO")
+        self.assertEqual((stocktake.found_count, stocktake.missing_count, stocktake.unexpected_count), (1, 0, 1))
+
     def test_recording_requires_a_started_count(self):
         stocktake = self.env["cks.stocktake"].with_user(self.users["officer"]).create({"body_id": self.dept_a.id})
+        self.assertEqual((stocktake.name, stocktake.display_name), ("/", "New"), "no number yet: titled New")
         with self.assertRaises(UserError):
             self._record(stocktake, "VT-0001")
         stocktake.action_start()
+        self.assertEqual(stocktake.display_name, stocktake.name)
         with self.assertRaises(UserError):
             self._record(stocktake, "   ")
         with self.assertRaises(UserError):
             stocktake.action_start()
 
     def test_officer_counts_only_own_subtree(self):
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "Sở Tài chính is outside your scope"):
             self._start(body=self.dept_b)
         with self.assertRaises(AccessError):
             self.env["cks.stocktake"].with_user(self.users["custodian"]).create({"body_id": self.dept_a.id})

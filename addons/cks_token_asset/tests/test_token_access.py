@@ -55,3 +55,27 @@ class TestTokenAccess(TokenCase):
         self.assertTrue(verification.intact)
         with self.assertRaises(AccessError):
             self.env["cks.custody.verification"].with_user(self.users["officer"]).action_run()
+
+    def test_verification_menu_lists_past_results_and_verify_now_runs_one(self):
+        """The menu opens the past verifications (most recent first) and runs nothing; the list's
+        Verify Now button runs one, for the province and the auditors only, and opens it under a
+        readable name."""
+        Verification = self.env["cks.custody.verification"]
+        menu = self.env.ref("cks_token_asset.menu_cks_custody_verifications")
+        self.assertEqual(menu.action, self.env.ref("cks_token_asset.cks_custody_verification_action"))
+        self.assertEqual(menu.action.type, "ir.actions.act_window", "opening the menu verifies nothing")
+        menus = self.env["ir.ui.menu"].search([("parent_id", "=", menu.parent_id.id)])
+        self.assertFalse(menus.filtered(lambda m: m.action and m.action.type == "ir.actions.server"))
+        arch = Verification.with_user(self.users["auditor"]).get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="action_verify_now"', arch)
+        older = Verification._run()
+        before = Verification.search_count([])
+        result = Verification.with_user(self.users["auditor"]).browse().action_verify_now()
+        self.assertEqual(Verification.search_count([]), before + 1)
+        latest = Verification.browse(result["res_id"])
+        self.assertEqual(Verification.search([], limit=2), latest | older, "the most recent first")
+        self.assertRegex(latest.display_name, r"^Verification of \d")
+        self.assertEqual(result["name"], latest.display_name)
+        with self.assertRaises(AccessError):
+            Verification.with_user(self.users["officer"]).browse().action_verify_now()
+        self.assertEqual(Verification.search_count([]), before + 1)
