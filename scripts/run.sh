@@ -22,6 +22,32 @@ then
     die "port $PORT is in use${who:+ by $who}: stop that program, or choose another port: make run CKS_PORT=8070"
 fi
 
+# The asset bundles (CSS, JS) the login page and the first backend screen ask for, built once
+# now as those requests would build them, so that the first login does not wait for them
+# (measured on 2 cores: login page to first screen 7.5 s without, 3.4 s with; this step ~6.5 s).
+# A failure only costs that wait: the server builds what is missing on demand.
+prebuild_assets() {
+    say "building the web client's asset bundles (a few seconds)"
+    "$ROOT/scripts/odoo" shell -d "$DB" --log-level=warn <<'PYEOF' \
+        || say "could not build the asset bundles in advance: the first page will build them"
+for name, css, js in [  # bundle, its stylesheet, its script
+    ("web.assets_frontend", True, False),  # login page
+    ("web.assets_frontend_minimal", False, True),
+    ("web.assets_frontend_lazy", False, True),
+    ("web.assets_web", True, True),  # backend
+    ("web.assets_web_print", True, False),
+    ("bus.websocket_worker_assets", False, True),
+    ("web.assets_emoji", False, True),
+]:
+    bundle = env["ir.qweb"]._get_asset_bundle(name, css=css, js=js)
+    if css:
+        bundle.css()
+    if js:
+        bundle.js()
+env.cr.commit()
+PYEOF
+}
+
 installed="$(psql -d "$DB" -tAc "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN ('${MODULES//,/\',\'}')" 2>/dev/null || true)"
 stamp="$LOCAL/run-$DB.stamp"
 sources="$(cd "$ROOT" && find addons -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)"
@@ -36,11 +62,13 @@ if [ "$installed" != 5 ]; then
         dropdb --if-exists "$DB"
         die "installing the modules (with demo data) into $DB failed: see $log"
     fi
+    prebuild_assets
     echo "$sources" > "$stamp"
 elif [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ]; then
     say "addons changed since the last run: updating the modules in $DB"
     "$ROOT/scripts/odoo" -d "$DB" -u "$MODULES" --stop-after-init --log-level=warn \
         || die "updating the modules in $DB failed (see above)"
+    prebuild_assets
     echo "$sources" > "$stamp"
 fi
 
@@ -48,7 +76,7 @@ cat >&2 <<EOT
 
 [cks] CKS is starting on  http://127.0.0.1:$PORT   (database $DB; Ctrl-C stops it)
 [cks] Demo logins (password = login):
-        admin      Administrator            (provincial administrator)
+        admin      Quản trị hệ thống        (provincial administrator)
         quantri    Hoàng Thị Hà             Quản trị cấp tỉnh
         thutruong  Phạm Minh Đức            Thủ trưởng cơ quan quản lý trực tiếp
         canbo      Lê Văn Cường             Cán bộ đầu mối của cơ quan

@@ -1,5 +1,6 @@
 from . import test_module
 from . import test_roles
+from . import test_branding
 from . import test_ui
 from . import test_province
 from . import test_body

@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("cks_roles_tour", {
         },
         {
             content: "Provincial administrators are listed as members",
-            trigger: '.o_data_row:has(td[name="name"]:contains("Provincial Administrator")) td[name="all_user_ids"] .o_tag',
+            trigger: '.o_data_row:has(td[name="name"]:contains("Provincial Administrator")) td[name="cks_member_ids"] .o_tag',
         },
     ],
 });
