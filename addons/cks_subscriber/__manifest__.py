@@ -6,7 +6,7 @@
     "category": "Digital Signatures",
     "author": "CKS",
     "license": "LGPL-3",
-    "depends": ["mail", "base_import"],
+    "depends": ["mail", "base_import", "base_install_request"],
     "data": [
         "security/cks_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +24,7 @@
         "views/cks_menus.xml",
     ],
     "demo": [
+        "demo/cks_demo_company.xml",
         "demo/cks_demo_data.xml",
         "demo/cks_demo_users.xml",
         "demo/cks_demo_staff.xml",

@@ -21,5 +21,10 @@
     "demo": [
         "demo/cks_token_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "cks_token_asset/static/tests/tours/**/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

@@ -6,5 +6,6 @@ from . import cks_body
 from . import cks_subscriber
 from . import cks_certificate
 from . import res_users
+from . import res_groups
 from . import res_config_settings
 from . import cks_demo_story

@@ -17,12 +17,27 @@ class CksDemoStory(models.AbstractModel):
         return self.env.ref(f"cks_subscriber.{xmlid}") if "." not in xmlid else self.env.ref(xmlid)
 
     @api.model
+    def _as(self, xmlid, records):
+        """``records`` (or a model name) in the session of the demo user ``xmlid``: their rights,
+        their language and time zone (what the steps write, e.g. activities, is in Vietnamese)."""
+        user = self._user(xmlid)
+        records = self.env[records] if isinstance(records, str) else records
+        return records.with_user(user).with_context(lang=user.lang, tz=user.tz)
+
+    @api.model
+    def _speak_vietnamese(self, modules=None):
+        """Load the Vietnamese of ``modules`` (default: every module installed so far) now: the
+        demo users work in Vietnamese, Odoo loads a module's translations only after its demo
+        data, and the story's records (the "created" messages naming the model) need them."""
+        if modules is None:
+            modules = self.env["ir.module.module"].search([("state", "in", ("installed", "to upgrade"))]).mapped("name")
+        self.env["ir.module.module"]._load_module_terms(modules, ["vi_VN"])
+
+    @api.model
     def _tell_subscriber_story(self):
         """Hà Tĩnh sets its profile from the preset of its regulation (QĐ 19/2020 Hà Tĩnh)."""
-        admin = self._user("user_demo_quantri")
-        wizard = (
-            self.env["cks.province.preset.apply"]
-            .with_user(admin)
-            .create({"preset_id": self.env.ref("cks_subscriber.preset_ha_tinh").id})
+        self._speak_vietnamese(["cks_subscriber"])
+        wizard = self._as("user_demo_quantri", "cks.province.preset.apply").create(
+            {"preset_id": self.env.ref("cks_subscriber.preset_ha_tinh").id}
         )
         wizard.action_apply()

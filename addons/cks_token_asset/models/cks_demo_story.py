@@ -16,24 +16,20 @@ class CksDemoStory(models.AbstractModel):
         """The devices of Hà Tĩnh: their paper register carried over (2023–2025), then a day of
         the system's life: a stocktake, a lost device, three handover records, a stocktake
         under way and an auditor's verification of the chain."""
-        user = self._user
+        self._speak_vietnamese(["cks_subscriber", "cks_token_asset"])
+        as_ = self._as
         token = self._token
-        admin, officer = user("user_demo_quantri"), user("user_demo_canbo")
 
         # the province's administrator carries the paper register over, as the province does on its first day
         with file_open(REGISTER, "rb") as register:
-            wizard = (
-                self.env["cks.custody.register.import"]
-                .with_user(admin)
-                .create({"file": base64.b64encode(register.read()), "filename": "so_quan_ly_thiet_bi_ha_tinh.csv"})
+            wizard = as_("user_demo_quantri", "cks.custody.register.import").create(
+                {"file": base64.b64encode(register.read()), "filename": "so_quan_ly_thiet_bi_ha_tinh.csv"}
             )
         wizard.action_import()
 
         # the officer of the Sở counts the devices of the Sở and its centre: one is not found
-        stocktake = (
-            self.env["cks.stocktake"]
-            .with_user(officer)
-            .create({"body_id": self.env.ref("cks_subscriber.body_ht_stttt").id})
+        stocktake = as_("user_demo_canbo", "cks.stocktake").create(
+            {"body_id": self.env.ref("cks_subscriber.body_ht_stttt").id}
         )
         stocktake.action_start()
         missing = token("000025B5")
@@ -45,27 +41,22 @@ class CksDemoStory(models.AbstractModel):
         # a subscriber loses his device; the officer confirms the record (Mẫu 15) and must have
         # the certificate revoked: the activity waits for him
         now = self.env.cr.now().replace(microsecond=0, tzinfo=None)
-        loss = (
-            self.env["cks.loss.report"]
-            .with_user(user("user_demo_thuebao"))
-            .create(
-                {
-                    "token_id": token("000023A1").id,
-                    "discovered_at": now - timedelta(hours=3),
-                    "place": "Trên đường đi công tác tại huyện Cẩm Xuyên",
-                    "circumstances": "Để thiết bị trong cặp tài liệu; khi về cơ quan kiểm tra thì không thấy. "
-                    "Đã tìm lại nơi làm việc và trên xe nhưng không thấy.",
-                }
-            )
+        loss = as_("user_demo_thuebao", "cks.loss.report").create(
+            {
+                "token_id": token("000023A1").id,
+                "discovered_at": now - timedelta(hours=3),
+                "place": "Trên đường đi công tác tại huyện Cẩm Xuyên",
+                "circumstances": "Để thiết bị trong cặp tài liệu; khi về cơ quan kiểm tra thì không thấy. "
+                "Đã tìm lại nơi làm việc và trên xe nhưng không thấy.",
+            }
         )
-        loss.with_user(officer).action_confirm()
+        as_("user_demo_canbo", loss).action_confirm()
 
         # three handover records (Mẫu 14): one confirmed, one refused, one waiting for the clerk of the Sở
-        self._handover("user_demo_vanthu_vp", "user_demo_hieupv", "000023C3", "Văn phòng UBND tỉnh").with_user(
-            user("user_demo_hieupv")
-        ).action_confirm_receipt()
+        confirmed = self._handover("user_demo_vanthu_vp", "user_demo_hieupv", "000023C3", "Văn phòng UBND tỉnh")
+        as_("user_demo_hieupv", confirmed).action_confirm_receipt()
         refused = self._handover("user_demo_longtd", "user_demo_hoant", "000023D2", "Sở Tài chính")
-        self.env["cks.handover.refuse"].with_user(user("user_demo_hoant")).create(
+        as_("user_demo_hoant", "cks.handover.refuse").create(
             {
                 "handover_id": refused.id,
                 "reason": "Thiết bị không kèm phong bì mã PIN niêm phong; đề nghị bàn giao lại khi đủ.",
@@ -80,10 +71,8 @@ class CksDemoStory(models.AbstractModel):
         )
 
         # the administrator counts the devices of the Sở Tài chính: under way
-        counting = (
-            self.env["cks.stocktake"]
-            .with_user(admin)
-            .create({"body_id": self.env.ref("cks_subscriber.body_ht_stc").id})
+        counting = as_("user_demo_quantri", "cks.stocktake").create(
+            {"body_id": self.env.ref("cks_subscriber.body_ht_stc").id}
         )
         counting.action_start()
         for serial in ("000023D1", "000023D3"):
@@ -91,7 +80,7 @@ class CksDemoStory(models.AbstractModel):
             counting.action_record()
 
         # the inspector verifies the whole chain: it holds, and its anchor is sent to the auditors
-        self.env["cks.custody.verification"].with_user(user("user_demo_thanhtra"))._run()
+        as_("user_demo_thanhtra", "cks.custody.verification")._run()
 
     @api.model
     def _token(self, suffix):
@@ -100,18 +89,13 @@ class CksDemoStory(models.AbstractModel):
     @api.model
     def _handover(self, giver, receiver, suffix, place, remarks=False):
         """A record drafted and submitted by ``giver`` for one device, to ``receiver``."""
-        giver = self._user(giver)
-        handover = (
-            self.env["cks.handover"]
-            .with_user(giver)
-            .create(
-                {
-                    "place": place,
-                    "receiver_id": self._user(receiver).id,
-                    "remarks": remarks,
-                    "line_ids": [Command.create({"token_id": self._token(suffix).id})],
-                }
-            )
+        handover = self._as(giver, "cks.handover").create(
+            {
+                "place": place,
+                "receiver_id": self._user(receiver).id,
+                "remarks": remarks,
+                "line_ids": [Command.create({"token_id": self._token(suffix).id})],
+            }
         )
         handover.action_submit()
         return handover

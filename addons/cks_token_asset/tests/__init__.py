@@ -10,3 +10,5 @@ from . import test_chain_anchors
 from . import test_receiver
 from . import test_paper_register
 from . import test_demo_story
+from . import test_tours
+from . import test_views_vi
