@@ -15,7 +15,6 @@ import argparse
 import base64
 import io
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
-from screenshot import Page
+from screenshot import BrowserError, Page, start_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 1280, 800
@@ -164,42 +163,12 @@ def save_small(png, out):
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, optimize=True)
 
 
-def start_browser(profile):
-    browser = subprocess.Popen(
-        [
-            "chromium",
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={profile}",
-            f"--window-size={WIDTH},{HEIGHT}",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    port_file = Path(profile) / "DevToolsActivePort"
-    deadline = time.monotonic() + 20
-    while not port_file.exists() or not port_file.read_text().strip():
-        if browser.poll() is not None or time.monotonic() > deadline:
-            browser.kill()
-            raise ShotError("chromium did not start")
-        time.sleep(0.1)
-    return browser, int(port_file.read_text().split()[0])
-
-
 def take(base, db, out_dir, shots=SHOTS):
     out_dir.mkdir(parents=True, exist_ok=True)
     sessions = {}
     # Chromium's helper processes may still write into the profile as it is removed
     with tempfile.TemporaryDirectory(prefix="cks-readme-shots-", ignore_cleanup_errors=True) as profile:
-        browser, port = start_browser(profile)
+        browser, port = start_browser(profile, WIDTH, HEIGHT)
         try:
             page = Page(port)
             page.call("Page.enable")
@@ -252,7 +221,7 @@ def main(argv=None):
                 raise ShotError(f"the server lists the databases {dbs}: choose one with --db")
             db = dbs[0]
         take(base, db, Path(args.out_dir))
-    except (ShotError, OSError) as error:
+    except (ShotError, BrowserError, OSError) as error:
         sys.exit(f"readme-screenshots: {error}")
 
 

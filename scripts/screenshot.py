@@ -12,8 +12,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 import websocket
+
+
+class BrowserError(RuntimeError):
+    pass
 
 
 class Page:
@@ -67,9 +72,8 @@ def session_id(base, login, password):
     return cookie.split("session_id=", 1)[1].split(";", 1)[0]
 
 
-def main(base, login, password, prefix, *paths):
-    port = 9333
-    profile = tempfile.mkdtemp(prefix="cks-shot-")
+def start_browser(profile, width, height):
+    """Headless Chromium on a free debugging port with ``profile``; returns (process, port)."""
     browser = subprocess.Popen(
         [
             "chromium",
@@ -80,14 +84,28 @@ def main(base, login, password, prefix, *paths):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--remote-debugging-port={port}",
+            "--hide-scrollbars",
+            "--remote-debugging-port=0",
             f"--user-data-dir={profile}",
-            "--window-size=1400,900",
+            f"--window-size={width},{height}",
             "about:blank",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    port_file = Path(profile) / "DevToolsActivePort"
+    deadline = time.monotonic() + 20
+    while not port_file.exists() or not port_file.read_text().strip():
+        if browser.poll() is not None or time.monotonic() > deadline:
+            browser.kill()
+            raise BrowserError("chromium did not start")
+        time.sleep(0.1)
+    return browser, int(port_file.read_text().split()[0])
+
+
+def main(base, login, password, prefix, *paths):
+    profile = tempfile.mkdtemp(prefix="cks-shot-")
+    browser, port = start_browser(profile, 1400, 900)
     try:
         page = Page(port)
         page.call("Page.enable")

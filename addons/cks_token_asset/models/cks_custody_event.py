@@ -132,15 +132,17 @@ class CksCustodyEvent(models.Model):
         """Chain one event for ``token`` (the caller holds the token's row lock)."""
         head = self.env["cks.custody.head"]._get_locked()
         self.env.cr.execute(
-            "SELECT sequence, event_hash FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
+            "SELECT sequence, event_hash, occurred_at, recorded_at FROM cks_custody_event"
+            " WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
             [token.id],
         )
         last = self.env.cr.fetchone()
         # Odoo stores datetimes to the second: hash what is stored
-        recorded_at = fields.Datetime.now().replace(microsecond=0)
-        occurred_at = self._paper_date(token, recorded_at)
-        if _PAPER_LINE.get():  # what the paper register says of it
-            __, reason, document_ref = _PAPER_LINE.get()
+        recorded_at = occurred_at = fields.Datetime.now().replace(microsecond=0)
+        paper = _PAPER_LINE.get()
+        if paper:  # when it happened, and what the paper register says of it
+            when, reason, document_ref = paper
+            occurred_at = self._paper_date(token, when, recorded_at, last and last[2:])
             extra = {**extra, "reason": reason or extra.get("reason"), "document_ref": document_ref}
         event = {
             "sequence": (last[0] + 1) if last else 1,
@@ -177,21 +179,14 @@ class CksCustodyEvent(models.Model):
         return record
 
     @api.model
-    def _paper_date(self, token, recorded_at):
-        """When the event about to be chained for ``token`` happened: now, or the date of a paper
-        register being imported. A register's events go before any event recorded live, in date
-        order, and never after now."""
-        when = (_PAPER_LINE.get() or (None,))[0]
-        if when is None:
-            return recorded_at
+    def _paper_date(self, token, when, recorded_at, last):
+        """``when`` (the date of a paper register being imported) checked as the time the event
+        about to be chained for ``token`` happened: a register's events go before any event
+        recorded live, in date order, and never after now. ``last``: (occurred_at, recorded_at)
+        of the device's last event, or None."""
         when = fields.Datetime.to_datetime(when).replace(microsecond=0, tzinfo=None)
         if when > recorded_at:
             raise UserError(self.env._("An event of a paper register cannot be dated in the future."))
-        self.env.cr.execute(
-            "SELECT occurred_at, recorded_at FROM cks_custody_event WHERE token_id = %s ORDER BY sequence DESC LIMIT 1",
-            [token.id],
-        )
-        last = self.env.cr.fetchone()
         if last and not (last[1] and last[0] < last[1]):
             raise UserError(
                 self.env._(

@@ -68,9 +68,7 @@ class CksCustodyRegisterImport(models.TransientModel):
                     token.write({"certificate_ids": [Command.link(certificates[line.certificate].id)]})
             except UserError as exc:
                 self._raise_problems([(line.number, exc.args[0])])
-        for token in by_serial.values():
-            tokens |= token
-        return tokens
+        return tokens.union(*by_serial.values())
 
     def _resolve(self, lines):
         """The bodies (by code), users (by login) and certificates (by serial) the register names,
