@@ -3,8 +3,10 @@
 #   - ODOO_DIR set: use that Odoo 19 (a source tree with odoo-bin, or a folder
 #     holding the `odoo` package, e.g. /usr/lib/python3/dist-packages);
 #   - otherwise: Debian's `odoo-19` package (suite sid, architecture all),
-#     downloaded with a private apt configuration into .local/odoo-deb and
-#     unpacked into .local/odoo. The system's apt sources are not touched.
+#     downloaded with a private apt configuration (the system's apt sources are
+#     not touched), unpacked and mended once per machine in the user's cache,
+#     $CACHE/odoo-<version>, which every clone then uses: a new clone does not
+#     download Odoo again (about 20 s). Remove that folder to fetch it anew.
 source "$(dirname "$0")/lib.sh"
 
 ENV_FILE="$LOCAL/odoo.env"
@@ -34,16 +36,18 @@ if [ -n "${ODOO_DIR:-}" ]; then
     exit 0
 fi
 
-DEST="$LOCAL/odoo"
-PKG="$DEST/usr/lib/python3/dist-packages"
-if [ "$(odoo_major "$PKG")" = 19 ] && [ -f "$DEST/.cks-mended" ]; then
-    write_env "$PKG" ""
-    say "Odoo 19 already unpacked in $DEST"
-    exit 0
-fi
+# An Odoo unpacked and mended earlier on this machine (newest version first).
+for tree in $(ls -d "$CACHE"/odoo-19.0* 2>/dev/null | grep -v '\.new\.' | sort -rV); do
+    PKG="$tree/usr/lib/python3/dist-packages"
+    if [ "$(odoo_major "$PKG")" = 19 ] && [ -f "$tree/.cks-mended" ]; then
+        write_env "$PKG" ""
+        say "using Odoo 19 unpacked earlier in $tree"
+        exit 0
+    fi
+done
 
 # --- download Debian's odoo-19 with a private apt configuration -------------
-APT="$LOCAL/apt"
+APT="$CACHE/apt"
 mkdir -p "$APT/sources" "$APT/lists/partial" "$APT/archives/partial"
 cat > "$APT/sources/sid.sources" <<EOT
 Types: deb
@@ -64,17 +68,20 @@ case "$version" in
     19.0*) ;;
     *) die "Debian's odoo-19 is at version $version, not 19.0.*; set ODOO_DIR to an Odoo 19" ;;
 esac
+DEST="$CACHE/odoo-$version"
+NEW="$DEST.new.$$"   # unpacked and mended aside, then moved into place in one step
+PKG="$NEW/usr/lib/python3/dist-packages"
+trap 'rm -rf "$NEW"' EXIT
 say "downloading odoo-19 $version and fonts-montserrat (about 125 MB)"
 # fonts-montserrat (architecture all, fonts only) is not in bookworm; Odoo's
 # web fonts link to it, so it is unpacked into the same private tree.
 (cd "$APT/archives" && apt-get "${APT_OPTS[@]}" download -q "odoo-19=$version" fonts-montserrat >/dev/null) \
     || die "downloading odoo-19 $version failed (network?)"
 
-rm -rf "$DEST.new" && mkdir -p "$DEST.new"
+mkdir -p "$NEW"
 for deb in "$APT"/archives/odoo-19_*.deb "$APT"/archives/fonts-montserrat_*.deb; do
-    dpkg -x "$deb" "$DEST.new"
+    dpkg -x "$deb" "$NEW"
 done
-rm -rf "$DEST" && mv "$DEST.new" "$DEST"
 rm -f "$APT"/archives/*.deb
 
 # --- mends for what Debian's build (dfsg) changed -------------------------
@@ -82,9 +89,9 @@ rm -f "$APT"/archives/*.deb
 #    Awesome, Roboto, Inconsolata, OCR-B) by relative links into /usr/share.
 #    Inside this private tree they dangle; link each missing target to the same
 #    path on the system, where setup-system.sh installed the packages.
-find "$DEST" -xtype l | while read -r link; do
-    target="$(realpath -m "$link")"            # .../.local/odoo/usr/share/...
-    sys="/${target#"$DEST"/}"                  # /usr/share/...
+find "$NEW" -xtype l | while read -r link; do
+    target="$(realpath -m "$link")"            # .../odoo-<version>.new.<pid>/usr/share/...
+    sys="/${target#"$NEW"/}"                   # /usr/share/...
     if [ "$target" != "$sys" ] && [ -e "$sys" ] && [ ! -e "$target" ]; then
         mkdir -p "$(dirname "$target")"
         ln -s "$sys" "$target"
@@ -103,9 +110,13 @@ for f in "${STAND_INS[@]}"; do
     fi
 done
 # Every symlink must now resolve; a dangling one means a package is missing.
-broken="$(find "$DEST" -xtype l | head -5)"
+broken="$(find "$NEW" -xtype l | head -5)"
 [ -z "$broken" ] || die "links in Odoo's tree still dangle (run scripts/setup-system.sh as root): $broken"
 [ "$(odoo_major "$PKG")" = 19 ] || die "the unpacked odoo-19 holds no Odoo 19 package"
-touch "$DEST/.cks-mended"
-write_env "$PKG" ""
+touch "$NEW/.cks-mended"
+# Another clone may have finished the same version meanwhile: then keep its tree.
+# The links made above point to absolute system paths, so the tree may move.
+mv -T "$NEW" "$DEST" 2>/dev/null || [ -f "$DEST/.cks-mended" ] \
+    || die "cannot move the unpacked Odoo to $DEST"
+write_env "$DEST/usr/lib/python3/dist-packages" ""
 say "Odoo $version unpacked in $DEST"

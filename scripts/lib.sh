@@ -6,6 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"            # everything downloaded or built (git-ignored)
 VENV="$ROOT/.venv"
+# What a set-up downloads once per machine and every clone reuses (Odoo's tree,
+# the Python wheels): the user's cache, outside the clone. Safe to remove.
+CACHE="${CKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cks}"
 PY="$VENV/bin/python"
 
 say() { printf '[cks] %s\n' "$*" >&2; }
