@@ -2,7 +2,7 @@
     "name": "CKS: Subscribers and Certificates",
     "summary": "Government specialised digital signatures: roles, managing bodies, "
     "subscribers and certificates of a province",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Digital Signatures",
     "author": "CKS",
     "license": "LGPL-3",

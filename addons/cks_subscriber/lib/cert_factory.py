@@ -1,7 +1,9 @@
 """Test certificates for CKS: a throwaway CA and leaf certificates, made in memory.
 
-Used by the tests (pytest and Odoo's) and nowhere else; no key generated here is
-ever written to the repository. Vietnamese names are used on purpose, to check
+Used by the tests (pytest and Odoo's) and by the demo province, which needs the file of a
+certificate "issued by the CA" for its new-certificate story (the requests module's demo chapter);
+the keys live in memory only and are discarded, none is ever written to the repository or the
+database. Vietnamese names are used on purpose, to check
 that UTF-8 survives parsing and storage.
 """
 

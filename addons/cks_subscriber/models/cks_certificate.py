@@ -64,7 +64,8 @@ class CksCertificate(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "cks.input.guard"]
     _order = "valid_to desc, id desc"
     _rec_names_search = ["name", "serial", "subject_cn"]
-    _flow_fields = ("state", "state_reason", "reminder_stage")
+    # body_id and kind follow the subscriber (stored related fields: Odoo would store a client's value)
+    _flow_fields = ("state", "state_reason", "reminder_stage", "body_id", "kind")
     _scope_fields = ("subscriber_id",)
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -88,7 +89,7 @@ class CksCertificate(models.Model):
     )
     fingerprint_sha256 = fields.Char("SHA-256 Fingerprint", index="btree_not_null")
     issue_type = fields.Selection(ISSUE_TYPES, "Issued As", default="new", required=True)
-    renewal_count = fields.Integer("Times Renewed", default=0)
+    renewal_count = fields.Integer("Times Renewed", default=0, tracking=True)
     state = fields.Selection(
         CERTIFICATE_STATES, default="valid", required=True, tracking=True, index=True, readonly=True
     )
@@ -160,10 +161,12 @@ class CksCertificate(models.Model):
             parts = _split_list(cert.key_usage_label)
             cert.key_usage = ", ".join(codes.get(part.casefold(), part) for part in parts) or False
 
-    @api.depends("valid_from", "valid_to", "issue_type")
+    @api.depends("valid_from", "valid_to", "issue_type", "renewal_count")
     def _compute_rule_flags(self):
         for cert in self:
+            # each renewal extends the validity by at most 3 years (Điện Biên, Art. 17.1)
             years = certlib.MAX_RENEWAL_YEARS if cert.issue_type == "renewal" else certlib.MAX_NEW_YEARS
+            years += certlib.MAX_RENEWAL_YEARS * (cert.renewal_count or 0)
             cert.exceeds_max_validity = bool(
                 cert.valid_from
                 and cert.valid_to
@@ -284,7 +287,8 @@ class CksCertificate(models.Model):
         if "file" in vals and vals["file"] is not False:
             vals = self._parse_upload(vals)
             self._check_duplicate([vals])
-        elif any(name in vals for name in PARSED_FIELDS) and self.filtered("file"):
+        elif any(name in vals for name in PARSED_FIELDS) and self.filtered("file") and not flow.is_open(self._name):
+            # (the CA's renewal result extends the validity inside the request's flow)
             raise UserError(self.env._("The data of an uploaded certificate come from its file and cannot be edited."))
         return super().write(vals)
 

@@ -1,5 +1,10 @@
 from odoo import api, fields, models
 
+INCIDENT_NOTICES = [
+    ("not_stated", "Not stated"),
+    ("immediately", "Immediately"),
+    ("within_hours", "Within a number of hours"),
+]
 LEGAL_BASES = [
     ("tt185_2019", "Circular 185/2019/TT-BQP"),
     ("nd68_2024", "Decree 68/2024/ND-CP"),
@@ -32,16 +37,17 @@ class CksProvinceRules(models.AbstractModel):
         default=5,
         help="Working days to hand a recovered device to the CA (Decree 130/2018, Art. 71: 5).",
     )
+    incident_notice = fields.Selection(
+        INCIDENT_NOTICES,
+        "Incident Notification",
+        default="not_stated",
+        required=True,
+        help='When a lost, stolen or exposed key must be reported: immediately ("báo ngay"), within a '
+        "number of hours, or the act states no time.",
+    )
     incident_hours = fields.Integer(
         "Incident Notification Window (hours)",
-        help="Hours within which a lost, stolen or exposed key must be reported; 0 if not set.",
-    )
-    route_via_focal_unit = fields.Boolean(
-        "Requests Pass Through the Focal Unit",
-        help="Requests of managing bodies go to the provincial focal unit before the CA.",
-    )
-    notify_focal_unit = fields.Boolean(
-        "Bodies Notify the Focal Unit of Every Request",
+        help="Hours within which a lost, stolen or exposed key must be reported, when the act sets a number.",
     )
     legal_basis = fields.Selection(LEGAL_BASES, default="tt185_2019", required=True)
     notes = fields.Text("Particulars")
@@ -50,6 +56,10 @@ class CksProvinceRules(models.AbstractModel):
         "CHECK(report_h1_day BETWEEN 0 AND 31 AND report_year_day BETWEEN 0 AND 31"
         " AND report_h1_month BETWEEN 0 AND 12 AND report_year_month BETWEEN 0 AND 12)",
         "A report due date must be a day of the month (1-31) and a month (1-12), or 0 when not set.",
+    )
+    _incident_hours_set = models.Constraint(
+        "CHECK(incident_notice != 'within_hours' OR incident_hours > 0)",
+        "Give the number of hours of the incident window.",
     )
     _constraints_positive = models.Constraint(
         "CHECK(handback_subscriber_days >= 0 AND handback_ca_days >= 0 AND incident_hours >= 0)",

@@ -19,7 +19,15 @@ class TestProvince(TransactionCase):
         self.assertEqual((ha_tinh.report_year_day, ha_tinh.report_year_month), (17, 12))
         bac_ninh = self.env.ref("cks_subscriber.preset_bac_ninh")  # QĐ 09/2023 Bắc Ninh, Điều 14.8, 5.3
         self.assertEqual((bac_ninh.report_h1_day, bac_ninh.report_h1_month), (15, 5))
-        self.assertTrue(bac_ninh.notify_focal_unit)
+        # "báo ngay" (immediately) is not the same as an act that states no time (Vĩnh Phúc Điều 7.3)
+        self.assertEqual(
+            [
+                self.env.ref(f"cks_subscriber.preset_{code}").incident_notice
+                for code in ("ha_tinh", "vinh_phuc", "dien_bien")
+            ],
+            ["immediately", "not_stated", "within_hours"],
+        )
+        self.assertEqual(bac_ninh.incident_notice, "immediately")
         self.assertIn("Trung tâm", bac_ninh.focal_unit)
 
     def test_wizard_applies_a_preset_to_a_new_profile(self):
@@ -32,7 +40,7 @@ class TestProvince(TransactionCase):
         profile = Profile._get_current()
         self.assertEqual(profile.name, "Điện Biên")
         self.assertEqual(profile.preset_id, preset)
-        for field in ("authority", "focal_unit", "handback_ca_days", "incident_hours", "legal_act"):
+        for field in ("authority", "focal_unit", "handback_ca_days", "incident_notice", "incident_hours", "legal_act"):
             self.assertEqual(profile[field], preset[field], field)
 
     def test_wizard_overwrites_the_current_profile(self):

@@ -17,6 +17,7 @@ EVENT_TYPES = [
     ("assigned", "Assigned to a custodian"),
     ("handover", "Handed over (Form 14)"),
     ("locked", "Locked out"),
+    ("restored", "Restored after lock-out"),
     ("lost", "Reported lost"),
     ("damaged", "Reported damaged"),
     ("compromised", "Key compromise reported"),

@@ -59,7 +59,9 @@ class CksLossReport(models.Model):
 
     @api.depends("discovered_at", "reported_at")
     def _compute_late(self):
-        hours = self.env["cks.province.profile"]._get_current().incident_hours
+        profile = self.env["cks.province.profile"]._get_current()
+        # only a window of hours makes a report late; "immediately" and "not stated" name no time
+        hours = profile.incident_hours if profile.incident_notice == "within_hours" else 0
         for report in self:
             report.late = bool(
                 hours

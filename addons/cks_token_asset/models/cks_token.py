@@ -32,7 +32,12 @@ TRANSITIONS = {
     "report_compromised": ({"issued", "assigned", "locked", "lost"}, "compromised", "compromised"),
     "recover": ({"assigned", "locked", "lost", "damaged", "compromised"}, "recovered", "recovered"),
     "return_focal": ({"issued", "recovered"}, "returned_focal", "returned"),
-    "return_ca": ({"received", "returned_focal"}, "returned_ca", "returned"),
+    # a recovered device goes to the CA from the body itself (NĐ 130/2018 Điều 71) or through
+    # the focal unit (QĐ 29/2021 Điện Biên Điều 19.2)
+    "return_ca": ({"received", "recovered", "returned_focal"}, "returned_ca", "returned"),
+    # the CA restored a device locked by wrong PINs (TT 185/2019 Điều 11, Mẫu 11/12): the
+    # custodian keeps it; only the result of a restoration request takes this step
+    "restore": ({"locked"}, "assigned", "restored"),
     "relocate": (None, None, "location"),  # any state but the last; the state does not change
     "stocktake": (None, None, "stocktake"),  # seen present during a stocktake
     # change of the person in charge, with a Mẫu 14 record (QĐ 19/2020 Hà Tĩnh, Điều 11.3;

@@ -27,7 +27,7 @@ class TestLossReport(TokenCase):
         profile = self.env["cks.province.profile"]._get_current() or self.env["cks.province.profile"].create(
             {"name": "Điện Biên"}
         )
-        profile.incident_hours = hours
+        profile.write({"incident_notice": "within_hours" if hours else "not_stated", "incident_hours": hours})
         reports = self.env["cks.loss.report"].search([])
         self.env.add_to_compute(reports._fields["late"], reports)
 
