@@ -32,6 +32,6 @@ trap cleanup EXIT INT TERM
     --log-level=warn --no-http >>"$LOG" 2>&1 || { tail -30 "$LOG" >&2; die "installing cks_subscriber on $DB failed"; }
 
 say "running bench/bench_subscriber.py (takes several minutes at full size)"
-"$ROOT/scripts/odoo" shell -d "$DB" --log-level=warn --no-http <"$ROOT/bench/bench_subscriber.py" 2>>"$LOG" \
+PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/scripts/odoo" shell -d "$DB" --log-level=warn --no-http <"$ROOT/bench/bench_subscriber.py" 2>>"$LOG" \
     || { tail -30 "$LOG" >&2; die "the benchmark failed (log: $LOG)"; }
 say "bench done in $((SECONDS - start)) s"

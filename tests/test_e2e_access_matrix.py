@@ -11,6 +11,8 @@ checks that they agree) and every cell of it is one test, named after its row an
 - write: one harmless field the form edits, read back as admin; ✓ changed (then restored),
   – refused and unchanged;
 - unlink: a spare record made for that try (the record itself where nobody may delete it);
+- create: the creates of an append-only record (a request's decision, made directly and through
+  its request), under each context key; ✓ one was made, – all refused and nothing made;
 - protected fields: each field only the flow sets, written with a forged value under each
   context key the code ever read (and all of them at once), and the forged creates; every
   try must be refused and leave the record, its custody events and the chain unchanged;
@@ -18,13 +20,22 @@ checks that they agree) and every cell of it is one test, named after its row an
 
 The records are built once per module as admin, through the models' own steps (the transition
 wizard, submit, file a loss, start a stocktake, ...); "own" records belong to Sở Thông tin và
-Truyền thông (the first four demo users work there), "other" ones to Sở Tài chính.
+Truyền thông (the first four demo users work there), "other" ones to Sở Tài chính. Certification
+requests are drafted, submitted and verified as admin and approved by the head of their body
+(thutruong; for Sở Tài chính a head made here, who approves nothing of Sở TTTT), since nobody
+approves a request they drafted or verified.
+
+After the matrix: the bad inputs of the request flow (a subscriber outside the drafter's scope, the
+drafter or verifier approving, a result for a request never sent, a letter mixing types or bodies,
+a second approval), and two heads approving one request at the same moment.
 """
 
+import ast
 import contextlib
 import json
 import os
 import re
+import threading
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +47,8 @@ import pytest
 from odoo_rpc import RpcError
 
 DB = os.environ.get("CKS_TEST_DB")
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 
 MATRIX = """
 | Record · operation | thuebao | vanthu | canbo | thutruong | quantri | thanhtra |
@@ -97,6 +109,26 @@ MATRIX = """
 | Province profile · read | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 | Province profile · write | – | – | – | – | ✓ | – |
 | Province profile · protected fields | – | – | – | – | – | – |
+| Certification request · read own | ✓ | – | ✓ | ✓ | ✓ | ✓ |
+| Certification request · read other | – | – | – | – | ✓ | ✓ |
+| Certification request · write own | ✓ | – | ✓ | ✓ | ✓ | – |
+| Certification request · unlink | – | – | ✓ | ✓ | ✓ | – |
+| Certification request · protected fields | – | – | – | – | – | – |
+| Certification request · flow: submit | ✓ | – | ✓ | ✓ | ✓ | – |
+| Certification request · flow: verify | – | – | ✓ | ✓ | ✓ | – |
+| Certification request · flow: approve | – | – | – | ✓ | – | – |
+| Certification request · flow: record the CA's result | – | – | ✓ | ✓ | ✓ | – |
+| Request decision · read own | ✓ | – | ✓ | ✓ | ✓ | ✓ |
+| Request decision · read other | – | – | – | – | ✓ | ✓ |
+| Request decision · write own | – | – | – | – | – | – |
+| Request decision · unlink | – | – | – | – | – | – |
+| Request decision · create | – | – | – | – | – | – |
+| Letter to the CA · read own | – | – | ✓ | ✓ | ✓ | ✓ |
+| Letter to the CA · read other | – | – | – | – | ✓ | ✓ |
+| Letter to the CA · write own | – | – | ✓ | ✓ | ✓ | – |
+| Letter to the CA · unlink | – | – | – | – | – | – |
+| Letter to the CA · protected fields | – | – | – | – | – | – |
+| Letter to the CA · flow: send | – | – | ✓ | ✓ | ✓ | – |
 """
 
 ROLES = ("thuebao", "vanthu", "canbo", "thutruong", "quantri", "thanhtra")
@@ -133,6 +165,9 @@ MODELS = {
     "Chain verification": "cks.custody.verification",
     "Chain head": "cks.custody.head",
     "Province profile": "cks.province.profile",
+    "Certification request": "cks.request",
+    "Request decision": "cks.request.decision",
+    "Letter to the CA": "cks.request.batch",
 }
 # The field a read asks for, and the harmless field a write changes.
 READ_FIELD = {
@@ -147,6 +182,9 @@ READ_FIELD = {
     "Chain verification": "intact",
     "Chain head": "event_count",
     "Province profile": "name",
+    "Certification request": "name",
+    "Request decision": "step",
+    "Letter to the CA": "name",
 }
 WRITE_FIELD = {
     "Managing body": "phone",
@@ -159,6 +197,9 @@ WRITE_FIELD = {
     "Stocktake": "scan_serial",
     "Chain verification": "summary",
     "Province profile": "notes",
+    "Certification request": "comment",
+    "Request decision": "comment",
+    "Letter to the CA": "notes",
 }
 
 
@@ -190,6 +231,11 @@ def _record(row):
 
 def _operation(row):
     return row.split(" · ")[1]
+
+
+def _flow(row):
+    """(record, step) of a flow row: "Certificate · flow: revoke" -> ("Certificate", "revoke")."""
+    return _record(row), _operation(row)[len("flow: ") :]
 
 
 # ---------------------------------------------------------------------------- the client
@@ -250,6 +296,7 @@ class World:
     bystander: int = 0  # is only ever named by forged writes
     forged_partner: int = 0  # a contact only forged writes name
     forged_preset: int = 0  # a preset other than the one applied
+    loose_request: int = 0  # an approved request only forged writes put in a letter
     verified_intact: bool = False
 
     @property
@@ -281,6 +328,57 @@ class World:
         )
         self.admin.call("cks.token.transition", "action_confirm", [wizard])
 
+    def certificates(self, count, subscriber):
+        """``count`` valid certificates of ``subscriber``, one for each request about to be made
+        (two open requests of one type on one certificate are refused as duplicates)."""
+        return self.admin.call(
+            "cks.certificate",
+            "create",
+            [_certificate(f"MX{self.tag}Q{uuid.uuid4().hex[:10]}".upper(), subscriber) for _ in range(count)],
+        )
+
+    def requests(self, count, state="draft", subscriber=None, request_type="revocation", head="thutruong"):
+        """``count`` requests of ``subscriber`` (thuebao's own subscriber record by default), each
+        about a certificate of its own, taken through the models' steps up to ``state``: drafted,
+        submitted and verified as admin, approved by ``head``, put in one letter to the CA and sent
+        as admin. Returns their ids and the letter's (None before "batched")."""
+        admin, subscriber = self.admin, subscriber or self.own["Subscriber"]
+        content = {"grounds": "body_request"} if request_type == "revocation" else {"change_details": "Matrix"}
+        ids = admin.call(
+            "cks.request",
+            "create",
+            [
+                {"request_type": request_type, "subscriber_id": subscriber, "certificate_id": cert, **content}
+                for cert in self.certificates(count, subscriber)
+            ],
+        )
+        steps = REQUEST_STEPS[: REQUEST_STEPS.index(state) + 1]
+        if "submitted" in steps:
+            admin.call("cks.request", "action_submit", ids)
+        if "verified" in steps:
+            admin.call("cks.request", "action_verify", ids)
+        if "approved" in steps:
+            self.api[head].call("cks.request", "action_approve", ids)
+        batch = None
+        if "batched" in steps:
+            batch = admin.call("cks.request", "action_create_batch", ids)["res_id"]
+        if "sent" in steps:
+            admin.call("cks.request.batch", "action_send", [batch], channel="ca_portal", reference=f"MX/{self.tag}")
+        return ids, batch
+
+
+REQUEST_STEPS = ("draft", "submitted", "verified", "approved", "batched", "sent")
+
+
+def _certificate(serial, subscriber):
+    return {
+        "subscriber_id": subscriber,
+        "serial": serial,
+        "issuer": "CN=CA phục vụ các cơ quan Đảng, Nhà nước",
+        "valid_from": _now(days=-30),
+        "valid_to": _now(days=700),
+    }
+
 
 XMLIDS = (
     "cks_subscriber.body_ht_stttt",
@@ -288,6 +386,7 @@ XMLIDS = (
     "cks_subscriber.sub_ht_nguyen_van_an",
     "cks_subscriber.group_cks_custodian",
     "cks_subscriber.group_cks_subscriber",
+    "cks_subscriber.group_cks_head",
     "cks_token_asset.custody_head_main",
     *(f"cks_subscriber.user_demo_{role}" for role in ROLES),
 )
@@ -313,10 +412,12 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
     stttt, stc = w.ref["cks_subscriber.body_ht_stttt"], w.ref["cks_subscriber.body_ht_stc"]
 
     # users of Sở Tài chính: the first keeps its devices and hands one over to the second; a
-    # bystander only forged writes name. Made before anyone else calls: a new user empties the
-    # server's cache of checked passwords, and each check of a password costs a third of a second.
-    custodian = w.ref["cks_subscriber.group_cks_custodian"]
-    stc1, w.stc2, w.bystander = admin.call(
+    # bystander only forged writes name; its head approves its requests. A second head of Sở TTTT
+    # approves at the same moment as thutruong. Made before anyone else calls: a new user empties
+    # the server's cache of checked passwords, and each check of a password costs a third of a second.
+    custodian, head = w.ref["cks_subscriber.group_cks_custodian"], w.ref["cks_subscriber.group_cks_head"]
+    logins = ("stc1", "headstc", "head2")  # those who log in
+    stc1, w.stc2, w.bystander, headstc, head2 = admin.call(
         "res.users",
         "create",
         [
@@ -324,20 +425,23 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
                 "name": f"Matrix {name} {tag}",
                 "login": f"mx-{name}-{tag}",
                 "group_ids": [(6, 0, [group])],
-                "cks_body_id": stc,
-                **({"password": f"mx-{name}-{tag}"} if name == "stc1" else {}),
+                "cks_body_id": body,
+                **({"password": f"mx-{name}-{tag}"} if name in logins else {}),
             }
-            for name, group in (
-                ("stc1", custodian),
-                ("stc2", custodian),
-                ("bystander", w.ref["cks_subscriber.group_cks_subscriber"]),
+            for name, group, body in (
+                ("stc1", custodian, stc),
+                ("stc2", custodian, stc),
+                ("bystander", w.ref["cks_subscriber.group_cks_subscriber"], stc),
+                ("headstc", head, stc),
+                ("head2", head, stttt),
             )
         ],
     )
     w.stc1 = stc1
     for role in ROLES:
         w.api[role] = ExternalApi(base, DB, role, role, uid=w.ref[f"cks_subscriber.user_demo_{role}"])
-    w.api["stc1"] = ExternalApi(base, DB, f"mx-stc1-{tag}", f"mx-stc1-{tag}", uid=stc1)
+    for name, uid in zip(logins, (stc1, headstc, head2), strict=True):
+        w.api[name] = ExternalApi(base, DB, f"mx-{name}-{tag}", f"mx-{name}-{tag}", uid=uid)
     with ThreadPoolExecutor(max_workers=4) as pool:  # each user's password checked once, side by side
         list(pool.map(lambda api: api.call("res.users", "read", [api.uid], ["login"]), w.api.values()))
     vanthu, canbo = w.uid("vanthu"), w.uid("canbo")
@@ -465,7 +569,39 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
     w.own["Province profile"] = profile[0]
     applied = w.read_as_admin("cks.province.profile", profile[0], ["preset_id"])["preset_id"]
     w.forged_preset = next(p for p in presets if not applied or p != applied[0])
+    _build_requests(w)
     return w
+
+
+def _build_requests(w):
+    """The records of cks_request, each taken through the models' own steps (``World.requests``):
+    requests of thuebao's own subscriber record (Sở TTTT) approved by thutruong, and of Sở Tài
+    chính approved by its head; their decisions; letters to the CA."""
+    (w.own["Certification request"],), _ = w.requests(1)  # a draft
+    spare, _ = w.requests(len(ROLES))
+    w.spare["Certification request"] = dict(zip(ROLES, spare, strict=True))
+    for flow, state in (("submit", "draft"), ("verify", "submitted"), ("approve", "verified")):
+        w.fresh[flow] = dict(zip(ROLES, w.requests(len(ROLES), state)[0], strict=True))
+    w.fresh["record the CA's result"] = dict(zip(ROLES, w.requests(len(ROLES), "sent")[0], strict=True))
+
+    # letters: Sở TTTT's being prepared, Sở Tài chính's sent, one being prepared per role to send
+    (carried,), w.own["Letter to the CA"] = w.requests(1, "batched")
+    (other,), w.other["Letter to the CA"] = w.requests(1, "sent", subscriber=w.other["Subscriber"], head="headstc")
+    w.other["Certification request"] = other
+    w.spare["Letter to the CA"] = dict.fromkeys(ROLES, w.own["Letter to the CA"])  # nobody may delete a letter
+    approved, _ = w.requests(len(ROLES), "approved")
+    w.fresh["send requests"] = dict(zip(ROLES, approved, strict=True))
+    w.fresh["send"] = {
+        role: w.admin.call("cks.request", "action_create_batch", [request])["res_id"]
+        for role, request in w.fresh["send requests"].items()
+    }
+    (w.loose_request,), _ = w.requests(1, "approved")
+
+    # decisions: the first one (submitted) of the request in each letter
+    for kind, request in (("own", carried), ("other", other)):
+        decisions = w.admin.call("cks.request.decision", "search", [("request_id", "=", request)], order="id", limit=1)
+        getattr(w, kind)["Request decision"] = decisions[0]
+    w.spare["Request decision"] = dict.fromkeys(ROLES, w.own["Request decision"])  # nobody may delete one
 
 
 @pytest.fixture(scope="module")
@@ -486,11 +622,12 @@ def test_matrix_is_the_readme_table():
 
 def test_every_cell_is_run():
     """Each row of the table is run by exactly one of the tests below."""
-    run = [p.values[0] for p in _cells("read", "write", "unlink", "protected fields", "flow:")]
+    run = [p.values[0] for p in _cells("read", "write", "unlink", "create", "protected fields", "flow:")]
     rows = [row for row, _marks in MATRIX_ROWS]
     assert sorted(run) == sorted(row for row in rows for _role in ROLES)
     assert {_record(row) for row in rows} == set(MODELS)
-    assert {_operation(row)[len("flow: ") :] for row in rows if "flow:" in row} == set(FLOWS)
+    assert {_flow(row) for row in rows if "flow:" in row} == set(FLOWS)
+    assert {_record(row) for row in rows if _operation(row) == "create"} == set(CREATES)
 
 
 def _check(row, role, allowed, what):
@@ -567,6 +704,47 @@ def test_unlink(world, row, role):
     _check(row, role, True, f"let {role} delete it")
 
 
+# ---------------------------------------------------------------------------- create
+
+
+def _create_decision(w, role):
+    """A decision forged on thuebao's own request, made directly and through the request."""
+    request = w.own["Certification request"]
+    decision = {
+        "step": "approve",
+        "user_id": w.uid(role),
+        "decided_at": _now(),
+        "state_from": "verified",
+        "state_to": "approved",
+        "comment": f"forged by {role}",
+    }
+    tries = [
+        ("cks.request.decision", "create", ({**decision, "request_id": request},)),
+        ("cks.request", "write", ([request], {"decision_ids": [(0, 0, decision)]})),
+    ]
+    return tries, [("cks.request.decision", [])]
+
+
+# record -> the creates a role tries, (model, method, args) each, and what they must not add (model, domain)
+CREATES = {"Request decision": _create_decision}
+
+
+@pytest.mark.parametrize(("row", "role"), _cells("create"))
+def test_create(world, row, role):
+    """Each create tried as ``role`` under each context key: ✓ a record was made, – every try
+    refused and nothing made."""
+    api = world.api[role]
+    attempts, counts = CREATES[_record(row)](world, role)
+    before = [world.count(model, domain) for model, domain in counts]
+    accepted = [
+        a for model, method, args in attempts for ctx in CONTEXTS if (a := _attempt(api, model, method, args, ctx))
+    ]
+    after = [world.count(model, domain) for model, domain in counts]
+    if accepted or after != before:
+        return _check(row, role, True, f"accepted {accepted[:3]} ({len(accepted)} tries), counts {before} -> {after}")
+    _check(row, role, False, f"refused all {len(attempts) * len(CONTEXTS)} tries")
+
+
 # ---------------------------------------------------------------------------- protected fields
 
 
@@ -578,6 +756,7 @@ class Protected:
     writes: dict
     creates: list = field(default_factory=list)
     counts: list = field(default_factory=list)  # (model, domain)
+    creates_alone: list = field(default_factory=list)  # tried without context keys, and with all
 
 
 def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
@@ -697,7 +876,104 @@ def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
             return Protected({"last_hash": fake_hash, "event_count": 1}, counts=chain)
         case "Province profile":
             return Protected({"preset_id": w.forged_preset})
+        case "Certification request":
+            forged = _forged_request(w, when)
+            content = {"request_type": "revocation", "subscriber_id": w.own["Subscriber"], "grounds": "body_request"}
+            return Protected(
+                forged,
+                creates=[{**content, **forged}],
+                creates_alone=[{**content, name: value} for name, value in forged.items()],
+                counts=[
+                    ("cks.request", [("subscriber_id", "in", [w.own["Subscriber"], w.other["Subscriber"]])]),
+                    ("cks.request.decision", []),
+                ],
+            )
+        case "Letter to the CA":
+            forged = {
+                "name": "999/CV-CKS",
+                "state": "sent",
+                "request_type": "change",
+                "body_id": w.ref["cks_subscriber.body_ht_stc"],
+                "sent_by_id": w.bystander,
+                "sent_at": when,
+                "deadline": "2020-01-02",
+                "channel": "post",
+                "sent_date": "2020-01-02",
+                "reference": "forged",
+                # the requests of a letter: only the flow puts a request in one
+                "request_ids": [(4, w.loose_request)],
+            }
+            least = {"request_type": "revocation", "body_id": w.ref["cks_subscriber.body_ht_stttt"]}
+            return Protected(
+                forged,
+                creates=[forged, least],
+                counts=[
+                    ("cks.request.batch", []),
+                    ("cks.request", [("id", "=", w.loose_request), ("batch_id", "!=", False)]),
+                ],
+            )
     raise AssertionError(kind)
+
+
+def _forged_request(w, when):
+    """A forged value of every flow field of a certification request."""
+    return {
+        "name": "999/YC-CKS",
+        "state": "approved",
+        "body_id": w.ref["cks_subscriber.body_ht_stc"],
+        "holder_body_id": w.ref["cks_subscriber.body_ht_stc"],
+        "route": "escalate",
+        "drafted_by_id": w.bystander,
+        "auto_drafted": True,
+        "submitted_by_id": w.bystander,
+        "submitted_at": when,
+        "verified_by_id": w.bystander,
+        "verified_at": when,
+        "approved_by_id": w.bystander,
+        "approved_at": when,
+        "batch_id": w.other["Letter to the CA"],
+        "result_at": when,
+        "result_by_id": w.bystander,
+        "result_reason": "forged",
+        "effect_applied": True,
+        "origin_id": w.other["Certification request"],
+        "step_start": "2020-01-02",
+        "step_days": 99,
+        "deadline": "2020-01-02",
+        "overdue": True,
+        "device_received_at": when,
+        "handed_back_ref": "forged",
+    }
+
+
+def _flow_fields(path, model):
+    """The ``_flow_fields`` the class of ``model`` declares in ``path`` (read from the source)."""
+    for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        assigned = {
+            target.id: stmt.value
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
+        if "_name" in assigned and ast.literal_eval(assigned["_name"]) == model:
+            return set(ast.literal_eval(assigned["_flow_fields"]))
+    raise AssertionError(f"no class of {model} in {path}")
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        ("Certification request", "addons/cks_request/models/cks_request.py"),
+        ("Letter to the CA", "addons/cks_request/models/cks_request_batch.py"),
+    ],
+)
+def test_protected_fields_cover_the_flow_fields(world, kind, path):
+    """The protected-fields row of a request or a letter forges every flow field its model declares."""
+    missing = _flow_fields(path, MODELS[kind]) - set(_protected(world, kind, "thuebao").writes)
+    assert not missing, f"{kind}: the forged writes miss the flow fields {sorted(missing)}"
 
 
 def _snapshot(w, model, record_id, spec):
@@ -745,6 +1021,7 @@ def test_protected_fields(world, row, role):
     spec = _protected(world, kind, role)
     tries = [("write", ([record_id], {name: value}), ctx) for name, value in spec.writes.items() for ctx in CONTEXTS]
     tries += [("create", (vals,), ctx) for vals in spec.creates for ctx in CONTEXTS]
+    tries += [("create", (vals,), ctx) for vals in spec.creates_alone for ctx in (CONTEXTS[0], CONTEXTS[-1])]
     before = _snapshot(world, model, record_id, spec)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the server answers two at once best
         accepted = [a for a in pool.map(lambda t: _attempt(api, model, *t), tries) if a]
@@ -819,27 +1096,122 @@ def _flow_verify(w, role):
     return w.count("cks.custody.verification", []) == before + 1 and intact, "no intact verification kept"
 
 
-# flow name in the table -> (the step, what it may change: (model, id of record, fields) as admin reads it)
+def _actor(values, name):
+    return values[name] and values[name][0]
+
+
+def _decided_by(w, request, step):
+    """Who took ``step`` on the request, as its decision log says."""
+    rows = w.admin.call(
+        "cks.request.decision", "search_read", [("request_id", "=", request), ("step", "=", step)], ["user_id"]
+    )
+    return [row["user_id"][0] for row in rows]
+
+
+def _request_step(w, role, flow, method, *args, state, actor, step):
+    """One step of a fresh request as ``role``: its state, its actor and its decision are there."""
+    request = w.fresh[flow][role]
+    w.api[role].call("cks.request", method, [request], *args)
+    values = w.read_as_admin("cks.request", request, ["state", actor])
+    done = values["state"] == state and _actor(values, actor) == w.uid(role)
+    return done and _decided_by(w, request, step) == [w.uid(role)], f"{values}, decisions {step}"
+
+
+def _flow_submit(w, role):
+    return _request_step(w, role, "submit", "action_submit", state="submitted", actor="submitted_by_id", step="submit")
+
+
+def _flow_verify_request(w, role):
+    return _request_step(
+        w, role, "verify", "action_verify", "Matrix", state="verified", actor="verified_by_id", step="verify"
+    )
+
+
+def _flow_approve(w, role):
+    return _request_step(
+        w, role, "approve", "action_approve", "Matrix", state="approved", actor="approved_by_id", step="approve"
+    )
+
+
+def _result_certificate(w, role):
+    request = w.fresh["record the CA's result"][role]
+    return w.read_as_admin("cks.request", request, ["certificate_id"])["certificate_id"][0]
+
+
+def _flow_record_result(w, role):
+    """The CA revoked the certificate: the request is done and its certificate revoked."""
+    done, missing = _request_step(
+        w,
+        role,
+        "record the CA's result",
+        "action_record_result",
+        "done",
+        state="done",
+        actor="result_by_id",
+        step="result_done",
+    )
+    revoked = w.read_as_admin("cks.certificate", _result_certificate(w, role), ["state"])["state"] == "revoked"
+    return done and revoked, f"{missing}, certificate revoked: {revoked}"
+
+
+def _flow_send(w, role):
+    batch, request = w.fresh["send"][role], w.fresh["send requests"][role]
+    reference = f"MX/{role}/{w.tag}"
+    w.api[role].call("cks.request.batch", "action_send", [batch], channel="ca_portal", reference=reference)
+    values = w.read_as_admin("cks.request.batch", batch, ["state", "sent_by_id", "reference"])
+    sent = values["state"] == "sent" and _actor(values, "sent_by_id") == w.uid(role)
+    request_sent = w.read_as_admin("cks.request", request, ["state"])["state"] == "sent"
+    return sent and request_sent and _decided_by(w, request, "send") == [w.uid(role)], str(values)
+
+
+def _watch_request(flow, *extra):
+    return lambda w, r: [("cks.request", w.fresh[flow][r], ["state", "decision_ids", *extra])]
+
+
+# (record, flow name) in the table -> (the step, what it may change: (model, id of record, fields) as admin reads it)
 FLOWS = {
-    "revoke": (_flow_revoke, lambda w, r: [("cks.certificate", w.fresh["revoke"][r], ["state"])]),
-    "register": (_flow_register, lambda w, r: []),
-    "change location": (_flow_relocate, lambda w, r: [("cks.token", w.devices["A"], ["location", "state"])]),
-    "confirm receipt": (
+    ("Certificate", "revoke"): (_flow_revoke, lambda w, r: [("cks.certificate", w.fresh["revoke"][r], ["state"])]),
+    ("Device", "register"): (_flow_register, lambda w, r: []),
+    ("Device", "change location"): (
+        _flow_relocate,
+        lambda w, r: [("cks.token", w.devices["A"], ["location", "state"])],
+    ),
+    ("Handover record", "confirm receipt"): (
         _flow_confirm_receipt,
         lambda w, r: [
             ("cks.handover", w.fresh["confirm receipt"][r], ["state"]),
             ("cks.token", w.devices[f"H{r}"], ["custodian_id", "state"]),
         ],
     ),
-    "confirm": (
+    ("Lost device record", "confirm"): (
         _flow_confirm_loss,
         lambda w, r: [
             ("cks.loss.report", w.fresh["confirm loss"][r], ["state", "name"]),
             ("cks.token", w.devices[f"L{r}"], ["state"]),
         ],
     ),
-    "start counting": (_flow_start_counting, lambda w, r: [("cks.stocktake", w.fresh["start counting"][r], ["state"])]),
-    "verify": (_flow_verify, lambda w, r: []),
+    ("Stocktake", "start counting"): (
+        _flow_start_counting,
+        lambda w, r: [("cks.stocktake", w.fresh["start counting"][r], ["state"])],
+    ),
+    ("Chain verification", "verify"): (_flow_verify, lambda w, r: []),
+    ("Certification request", "submit"): (_flow_submit, _watch_request("submit", "submitted_by_id")),
+    ("Certification request", "verify"): (_flow_verify_request, _watch_request("verify", "verified_by_id")),
+    ("Certification request", "approve"): (_flow_approve, _watch_request("approve", "approved_by_id")),
+    ("Certification request", "record the CA's result"): (
+        _flow_record_result,
+        lambda w, r: [
+            *_watch_request("record the CA's result", "result_by_id", "effect_applied")(w, r),
+            ("cks.certificate", _result_certificate(w, r), ["state"]),
+        ],
+    ),
+    ("Letter to the CA", "send"): (
+        _flow_send,
+        lambda w, r: [
+            ("cks.request.batch", w.fresh["send"][r], ["state", "sent_by_id", "reference"]),
+            ("cks.request", w.fresh["send requests"][r], ["state", "decision_ids"]),
+        ],
+    ),
 }
 
 
@@ -854,7 +1226,7 @@ def _flow_state(w, role, watched):
 
 @pytest.mark.parametrize(("row", "role"), _cells("flow:"))
 def test_flow(world, row, role):
-    step, watched = FLOWS[_operation(row)[len("flow: ") :]]
+    step, watched = FLOWS[_flow(row)]
     before = _flow_state(world, role, watched)
     try:
         done, missing = step(world, role)
@@ -865,6 +1237,165 @@ def test_flow(world, row, role):
         return _check(row, role, False, what)
     assert done, f"the step was accepted, but its effect is not there: {missing}"
     _check(row, role, True, f"let {role} do it")
+
+
+# ---------------------------------------------------------------------------- requests: bad inputs
+
+EN = {"lang": "en_US"}  # the messages checked below are the English ones
+
+
+def _refusal(api, model, method, *args):
+    """The message of the server's refusal (an access or user error) of the call, in English."""
+    with pytest.raises(RpcError) as caught:
+        api.call(model, method, *args, context=EN)
+    _refused(caught.value)
+    return caught.value.message
+
+
+def _states(w, requests, fields=("state",)):
+    return {
+        row["id"]: tuple(row[name] for name in fields) for row in w.admin.call("cks.request", "read", requests, fields)
+    }
+
+
+def test_request_for_a_subscriber_outside_scope(world):
+    """An officer drafts for the subscribers of his body only, a subscriber for themself: a
+    request for a subscriber of Sở Tài chính is refused saying so, and nothing is made; nor is a
+    draft moved to such a subscriber. Moved by the province, a draft goes with its new subscriber."""
+    w = world
+    own, other = w.own["Subscriber"], w.other["Subscriber"]
+    stttt, stc = w.ref["cks_subscriber.body_ht_stttt"], w.ref["cks_subscriber.body_ht_stc"]
+    (cert,) = w.certificates(1, other)
+    vals = {"request_type": "revocation", "subscriber_id": other, "certificate_id": cert, "grounds": "body_request"}
+    before = w.count("cks.request", [("subscriber_id", "=", other)])
+    for role in ("canbo", "thuebao", "thutruong"):
+        message = _refusal(w.api[role], "cks.request", "create", vals)
+        assert "outside your scope" in message and "managing body" in message, f"{role}: {message}"
+    draft = w.api["canbo"].call(
+        "cks.request", "create", {"request_type": "revocation", "subscriber_id": own, "grounds": "body_request"}
+    )
+    message = _refusal(w.api["canbo"], "cks.request", "write", [draft], {"subscriber_id": other})
+    assert "outside your scope" in message, message
+    assert w.count("cks.request", [("subscriber_id", "=", other)]) == before
+    fields = ("subscriber_id", "body_id", "holder_body_id")
+    assert [v[0] for v in _states(w, [draft], fields)[draft]] == [own, stttt, stttt]
+
+    # the province drafts for anyone: the draft moves to Sở Tài chính with its subscriber
+    draft = w.api["quantri"].call(
+        "cks.request", "create", {"request_type": "revocation", "subscriber_id": own, "grounds": "body_request"}
+    )
+    w.api["quantri"].call("cks.request", "write", [draft], {"subscriber_id": other})
+    assert [v[0] for v in _states(w, [draft], fields)[draft]] == [other, stc, stc]
+    assert w.api["canbo"].call("cks.request", "search", [("id", "=", draft)]) == []
+
+
+def test_approval_by_drafter_or_verifier(world):
+    """Four eyes: the head approves neither a request he drafted nor one he verified; another
+    head of the body approves them."""
+    w = world
+    thutruong = w.api["thutruong"]
+    (cert,) = w.certificates(1, w.own["Subscriber"])
+    drafted = thutruong.call(
+        "cks.request",
+        "create",
+        {
+            "request_type": "revocation",
+            "subscriber_id": w.own["Subscriber"],
+            "certificate_id": cert,
+            "grounds": "body_request",
+        },
+    )
+    thutruong.call("cks.request", "action_submit", [drafted])
+    w.api["canbo"].call("cks.request", "action_verify", [drafted])
+    (verified,), _ = w.requests(1, "submitted")
+    thutruong.call("cks.request", "action_verify", [verified])
+    for request in (drafted, verified):
+        message = _refusal(thutruong, "cks.request", "action_approve", [request])
+        assert "You drafted or verified request" in message, message
+        assert _states(w, [request])[request] == ("verified",)
+        assert _decided_by(w, request, "approve") == []
+        w.api["head2"].call("cks.request", "action_approve", [request])
+        assert _decided_by(w, request, "approve") == [w.uid("head2")]
+
+
+def test_result_of_a_request_never_sent(world):
+    """The CA's result is recorded only for a request sent to it: not for an approved request,
+    nor for one in a letter not sent yet."""
+    w = world
+    (approved,), _ = w.requests(1, "approved")
+    (batched,), _ = w.requests(1, "batched")
+    for request, state in ((approved, "approved"), (batched, "batched")):
+        for outcome in ("done", "refused"):
+            message = _refusal(w.api["canbo"], "cks.request", "action_record_result", [request], outcome, "CA said no")
+            assert "only for a request sent to the CA" in message, message
+        values = w.read_as_admin("cks.request", request, ["state", "result_by_id", "effect_applied", "certificate_id"])
+        assert (values["state"], values["result_by_id"], values["effect_applied"]) == (state, False, False)
+        assert w.read_as_admin("cks.certificate", values["certificate_id"][0], ["state"])["state"] == "valid"
+        assert _decided_by(w, request, "result_done") == _decided_by(w, request, "result_refused") == []
+
+
+def test_letter_mixing_types_or_bodies(world):
+    """One letter carries approved requests of one type and one body: a selection mixing a
+    revocation and a change, or Sở TTTT and Sở Tài chính, makes no letter."""
+    w = world
+    (revocation,), _ = w.requests(1, "approved")
+    (change,), _ = w.requests(1, "approved", request_type="change")
+    (stc_request,), _ = w.requests(1, "approved", subscriber=w.other["Subscriber"], head="headstc")
+    requests = [revocation, change, stc_request]
+    before = (w.count("cks.request.batch", []), _states(w, requests, ("state", "batch_id")))
+
+    message = _refusal(w.api["canbo"], "cks.request", "action_create_batch", [revocation, change])
+    assert "one type" in message, message
+    message = _refusal(w.api["quantri"], "cks.request", "action_create_batch", [revocation, stc_request])
+    assert "one body" in message and "Sở Tài chính" in message, message
+    _refusal(w.api["canbo"], "cks.request", "action_create_batch", [revocation, stc_request])  # not his to see
+    assert (w.count("cks.request.batch", []), _states(w, requests, ("state", "batch_id"))) == before
+
+
+def test_second_approval(world):
+    """A request is approved once: approving it again, by the same head or another, is refused
+    and the log keeps one approval."""
+    w = world
+    (request,), _ = w.requests(1, "approved")
+    for head in ("thutruong", "head2"):
+        message = _refusal(w.api[head], "cks.request", "action_approve", [request])
+        assert "cannot be approved" in message, message
+    assert _decided_by(w, request, "approve") == [w.uid("thutruong")]
+    values = w.read_as_admin("cks.request", request, ["state", "approved_by_id"])
+    assert (values["state"], _actor(values, "approved_by_id")) == ("approved", w.uid("thutruong"))
+
+
+# ---------------------------------------------------------------------------- requests: two heads at once
+
+
+def _approve_at_once(w, head, request, barrier):
+    barrier.wait(timeout=30)
+    try:
+        w.api[head].call("cks.request", "action_approve", [request], context=EN)
+    except RpcError as error:
+        _refused(error)
+        return error.message
+    return "ok"
+
+
+def test_two_heads_approve_at_once(world):
+    """Two heads of Sở TTTT approve the same verified request at the same moment, each in their
+    own call and transaction: exactly one succeeds, the other is told another user is deciding
+    on it (or that it is approved already), and the log keeps one approval. Three times."""
+    w = world
+    heads = ("thutruong", "head2")
+    requests, _ = w.requests(3, "verified")
+    for request in requests:
+        barrier = threading.Barrier(len(heads))
+        with ThreadPoolExecutor(max_workers=len(heads)) as pool:
+            outcome = list(pool.map(_approve_at_once, [w] * 2, heads, [request] * 2, [barrier] * 2))
+        assert outcome.count("ok") == 1, outcome
+        refused = next(message for message in outcome if message != "ok")
+        assert "Another user is deciding on this request" in refused or "cannot be approved" in refused, refused
+        winner = w.uid(heads[outcome.index("ok")])
+        assert _decided_by(w, request, "approve") == [winner]
+        values = w.read_as_admin("cks.request", request, ["state", "approved_by_id"])
+        assert (values["state"], _actor(values, "approved_by_id")) == ("approved", winner)
 
 
 # ---------------------------------------------------------------------------- at the end

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("cks_subscriber", "cks_token_asset")
+MODULES = ("cks_subscriber", "cks_token_asset", "cks_request")
 
 pytestmark = pytest.mark.skipif(not os.environ.get("CKS_TEST_DB"), reason="needs the set-up of `make test`")
 
