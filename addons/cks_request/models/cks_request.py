@@ -272,6 +272,15 @@ class CksRequest(models.Model):
                     )
                 )
 
+    def _start_step(self, states, step, group=None, group_message=None):
+        """The checks of every step: the caller's role and rights, the rows locked, then the state
+        read again under the lock (of two people deciding at once, the second is refused at once)."""
+        if group:
+            self._require_group(group, group_message)
+        self.check_access("write")
+        self._lock()
+        self._expect(states, step)
+
     def _require_group(self, xmlid, message):
         if not self.env.user.has_group(xmlid):
             raise AccessError(message)
@@ -392,9 +401,7 @@ class CksRequest(models.Model):
     @flow_action
     def action_submit(self):
         """The drafter (the subscriber or the body's officer) submits the request to the body."""
-        self.check_access("write")
-        self._lock()
-        self._expect(("draft",), self.env._("submitted"))
+        self._start_step(("draft",), self.env._("submitted"))
         now = fields.Datetime.now()
         for request in self:
             if request.request_type == "recovery":
@@ -416,12 +423,12 @@ class CksRequest(models.Model):
     def action_verify(self, comment=None):
         """The body's officer examines the request and answers for its accuracy (QĐ 19/2020 Hà Tĩnh,
         Điều 9.2)."""
-        self._require_group(
-            "cks_subscriber.group_cks_officer", self.env._("A request is verified by the officer of its managing body.")
+        self._start_step(
+            ("submitted",),
+            self.env._("verified"),
+            "cks_subscriber.group_cks_officer",
+            self.env._("A request is verified by the officer of its managing body."),
         )
-        self.check_access("write")
-        self._lock()
-        self._expect(("submitted",), self.env._("verified"))
         for request in self:
             request._move(
                 "verified",
@@ -435,12 +442,12 @@ class CksRequest(models.Model):
     @flow_action
     def action_approve(self, comment=None):
         """The head of the body approves; never the person who drafted or verified the request."""
-        self._require_group(
-            "cks_subscriber.group_cks_head", self.env._("A request is approved by the head of its managing body.")
+        self._start_step(
+            ("verified",),
+            self.env._("approved"),
+            "cks_subscriber.group_cks_head",
+            self.env._("A request is approved by the head of its managing body."),
         )
-        self.check_access("write")
-        self._lock()
-        self._expect(("verified",), self.env._("approved"))
         profile = self.env["cks.province.profile"]._get_current()
         for request in self:
             if self.env.user in (request.drafted_by_id | request.verified_by_id):
@@ -492,13 +499,12 @@ class CksRequest(models.Model):
     @flow_action
     def action_forward(self, comment=None):
         """The officer of the body the request is with sends it one level up (escalation)."""
-        self._require_group(
+        self._start_step(
+            ("forwarded",),
+            self.env._("forwarded"),
             "cks_subscriber.group_cks_officer",
             self.env._("A request is forwarded by an officer of the body it is with."),
         )
-        self.check_access("write")
-        self._lock()
-        self._expect(("forwarded",), self.env._("forwarded"))
         focal = self.env["cks.province.profile"]._get_current().focal_body_id
         for request in self:
             if request.route != "escalate" or request.holder_body_id == focal:
@@ -537,12 +543,12 @@ class CksRequest(models.Model):
         """The officer (submitted) or the head (verified) refuses: back to draft, with the reason."""
         if not (comment or "").strip():
             raise UserError(self.env._("Give the reason for the refusal: the drafter reads it."))
-        self._require_group(
-            "cks_subscriber.group_cks_officer", self.env._("A request is refused by the officer or head of its body.")
+        self._start_step(
+            ("submitted", "verified"),
+            self.env._("refused"),
+            "cks_subscriber.group_cks_officer",
+            self.env._("A request is refused by the officer or head of its body."),
         )
-        self.check_access("write")
-        self._lock()
-        self._expect(("submitted", "verified"), self.env._("refused"))
         for request in self:
             if request.state == "verified" and not self.env.user.has_group("cks_subscriber.group_cks_head"):
                 raise AccessError(self.env._("A verified request is refused by the head of the body."))
@@ -559,9 +565,7 @@ class CksRequest(models.Model):
     @flow_action
     def action_cancel(self):
         """The drafter or the officer withdraws a draft."""
-        self.check_access("write")
-        self._lock()
-        self._expect(("draft",), self.env._("cancelled"))
+        self._start_step(("draft",), self.env._("cancelled"))
         for request in self:
             request._move("cancelled")
             request._log("cancel", "draft")

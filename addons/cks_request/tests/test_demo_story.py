@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.cks_subscriber.tests.cks_common import DemoMixin
+
 from ..lib import request_rules as rules
 from ..models.cks_request import REQUEST_STATES
 
@@ -10,14 +12,12 @@ BODY_LOGINS = {"thuebao", "vanthu", "canbo", "thutruong"}
 
 
 @tagged("post_install", "-at_install")
-class TestDemoStory(TransactionCase):
+class TestDemoStory(DemoMixin, TransactionCase):
     """The requests chapter of the demo province (only with demo data)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not cls.env.ref("cks_subscriber.user_demo_quantri", raise_if_not_found=False):
-            cls.skipTest(cls, "the database has no demo data")
         cls.requests = cls.env["cks.request"].with_context(active_test=False).search([])
         cls.canbo = cls.env.ref("cks_subscriber.user_demo_canbo")
         cls.thutruong = cls.env.ref("cks_subscriber.user_demo_thutruong")

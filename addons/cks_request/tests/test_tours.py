@@ -3,20 +3,13 @@
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.cks_subscriber.tests.cks_common import DemoMixin
+
 DEVICE = "54010101000025B1"
 
 
 @tagged("post_install", "-at_install")
-class TestRequestTours(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not cls.env.ref("cks_subscriber.user_demo_quantri", raise_if_not_found=False):
-            cls.skipTest(cls, "the database has no demo data")
-
-    def _user(self, login):
-        return self.env.ref(f"cks_subscriber.user_demo_{login}")
-
+class TestRequestTours(DemoMixin, HttpCase):
     def setUp(self):
         super().setUp()
         # the officer records the retirement: the product drafts the revocation (the demo story

@@ -76,3 +76,17 @@ class CksCase(TransactionCase):
     @staticmethod
     def b64(data):
         return base64.b64encode(data)
+
+
+class DemoMixin:
+    """For the tests of the demo province: skipped on a database without demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref("cks_subscriber.user_demo_quantri", raise_if_not_found=False):
+            cls.skipTest(cls, "the database has no demo data")
+
+    @classmethod
+    def _user(cls, login):
+        return cls.env.ref(f"cks_subscriber.user_demo_{login}")

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.cks_subscriber.tests.cks_common import DemoMixin
+
 from ..models.cks_token import TOKEN_STATES
 
 DEMO_LOGINS = (
@@ -11,14 +13,8 @@ DEMO_LOGINS = (
 
 
 @tagged("post_install", "-at_install")
-class TestDemoStory(TransactionCase):
+class TestDemoStory(DemoMixin, TransactionCase):
     """The demo province tells its story through the models' own steps (only with demo data)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not cls.env.ref("cks_subscriber.user_demo_quantri", raise_if_not_found=False):
-            cls.skipTest(cls, "the database has no demo data")
 
     def test_devices_in_every_state_with_years_of_history(self):
         tokens = self.env["cks.token"].with_context(active_test=False).search([("serial", "=like", "54010101%")])

@@ -10,21 +10,13 @@ import datetime as dt
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.cks_subscriber.lib import cert_factory
+from odoo.addons.cks_subscriber.tests.cks_common import DemoMixin
 
 SERIAL = "54010101%s"
 
 
 @tagged("post_install", "-at_install")
-class TestTours(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not cls.env.ref("cks_subscriber.user_demo_quantri", raise_if_not_found=False):
-            cls.skipTest(cls, "the database has no demo data")
-
-    def _user(self, login):
-        return self.env.ref(f"cks_subscriber.user_demo_{login}")
-
+class TestTours(DemoMixin, HttpCase):
     def _token(self, suffix):
         return self.env["cks.token"].with_context(active_test=False).search([("serial", "=", SERIAL % suffix)])
 
