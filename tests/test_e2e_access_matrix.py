@@ -129,6 +129,9 @@ MATRIX = """
 | Letter to the CA · unlink | – | – | – | – | – | – |
 | Letter to the CA · protected fields | – | – | – | – | – | – |
 | Letter to the CA · flow: send | – | – | ✓ | ✓ | ✓ | – |
+| Form wording · read | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+| Form wording · write | – | – | – | – | ✓ | – |
+| Form wording · unlink | – | – | – | – | ✓ | – |
 """
 
 ROLES = ("thuebao", "vanthu", "canbo", "thutruong", "quantri", "thanhtra")
@@ -165,6 +168,7 @@ MODELS = {
     "Chain verification": "cks.custody.verification",
     "Chain head": "cks.custody.head",
     "Province profile": "cks.province.profile",
+    "Form wording": "cks.form.template",
     "Certification request": "cks.request",
     "Request decision": "cks.request.decision",
     "Letter to the CA": "cks.request.batch",
@@ -182,6 +186,7 @@ READ_FIELD = {
     "Chain verification": "intact",
     "Chain head": "event_count",
     "Province profile": "name",
+    "Form wording": "name",
     "Certification request": "name",
     "Request decision": "step",
     "Letter to the CA": "name",
@@ -197,6 +202,7 @@ WRITE_FIELD = {
     "Stocktake": "scan_serial",
     "Chain verification": "summary",
     "Province profile": "notes",
+    "Form wording": "reconstructed",
     "Certification request": "comment",
     "Request decision": "comment",
     "Letter to the CA": "notes",
@@ -570,6 +576,20 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
     applied = w.read_as_admin("cks.province.profile", profile[0], ["preset_id"])["preset_id"]
     w.forged_preset = next(p for p in presets if not applied or p != applied[0])
     _build_requests(w)
+
+    # the wording of the printed forms (cks_report): Form 14's, and spares of another legal basis
+    (w.own["Form wording"],) = admin.call(
+        "cks.form.template", "search", [("code", "=", "14"), ("legal_basis", "=", "tt185_2019")]
+    )
+    spare = admin.call(
+        "cks.form.template",
+        "create",
+        [
+            {"code": f"{index:02d}", "legal_basis": "nd68_2024", "name": f"Matrix spare {role} {tag}"}
+            for index, role in enumerate(ROLES, 1)
+        ],
+    )
+    w.spare["Form wording"] = dict(zip(ROLES, spare, strict=True))
     return w
 
 

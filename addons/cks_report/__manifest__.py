@@ -6,4 +6,11 @@
     "author": "CKS",
     "license": "LGPL-3",
     "depends": ["cks_request"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/cks_form_template_data.xml",
+        "report/cks_form_layout.xml",
+        "report/cks_form_reports.xml",
+        "views/cks_form_template_views.xml",
+    ],
 }

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import form_data
+
+
+class CksFormPrint(models.AbstractModel):
+    """What every printed form shares (Nghị định 30/2020/NĐ-CP, Phụ lục I): the issuing body and
+    its parent, number, place and date, title and summary, the template's fixed sentences, the
+    signers and the distribution; "MẬT" on records that carry it; a QR code with the reference of
+    the print (the record, the SHA-256 of what the form says and the custody chain's anchor)."""
+
+    _name = "cks.form.print"
+    _description = "Printed Form"
+
+    @api.model
+    def _require(self, record, names):
+        """Refuse to print, naming the fields, when the record lacks what the form needs."""
+        missing = [record._fields[name]._description_string(self.env) for name in names if not record[name]]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(record)s cannot be printed: the form needs %(fields)s.",
+                    record=record.display_name,
+                    fields=", ".join(missing),
+                )
+            )
+
+    @api.model
+    def _person(self, user):
+        """Name, position and body of a person as the form prints them (from their subscriber record)."""
+        user = user.sudo()  # sudo: the printed names of the parties of a record the reader may see
+        subscriber = self.env["cks.subscriber"].sudo().search([("user_id", "=", user.id)], limit=1)
+        return {
+            "name": user.name or "",
+            "position": subscriber.position or "",
+            "body": (user.cks_body_id or subscriber.body_id).name or "",
+        }
+
+    @api.model
+    def _anchor(self):
+        head = self.env.ref("cks_token_asset.custody_head_main").sudo()  # sudo: the anchor, printed anyway
+        return f"{head.event_count}:{head.last_hash}" if head.last_hash else None
+
+    @api.model
+    def _build(self, record, code, body, number, day, *, place="", classified=True, values=None, **content):
+        """The form's content (a dict the QWeb layout prints) with its reference and QR code."""
+        template = self.env["cks.form.template"]._for(code)
+        values = {"date_text": form_data.admin_date(day), "place": place, "body": body.name or "", **(values or {})}
+        province = self.env["cks.province.profile"]._get_current()
+        form = {
+            "code": code,
+            "classified": classified,
+            "issuer_parent": (body.parent_id.name or province.name or "").upper(),
+            "issuer": (body.name or "").upper(),
+            "number": number,
+            "place_date": form_data.place_and_date(province.name or place, day),
+            "title": template.name.upper(),
+            "summary": template.summary or "",
+            "recipient": template.recipient or "",
+            "opening": [form_data.fill(line, values) for line in form_data.paragraphs(template.opening)],
+            "closing": [form_data.fill(line, values) for line in form_data.paragraphs(template.closing)],
+            "distribution": form_data.paragraphs(template.distribution),
+            "legal_reference": template.legal_reference or "",
+            "parties": [],
+            "facts": [],
+            "table": None,
+            "signers": [],
+            **content,
+        }
+        anchor = self._anchor()
+        form["digest"] = form_data.digest(form)
+        form["anchor"] = anchor
+        form["reference"] = form_data.reference(record._name, record.id, form["digest"], anchor)
+        form["qr"] = form_data.qr_png_base64(form["reference"])
+        return form
+
+    @api.model
+    def _local_date(self, moment):
+        """The province's date of a UTC time (the calendar day printed on the form)."""
+        return fields.Datetime.context_timestamp(self.with_context(tz="Asia/Ho_Chi_Minh"), moment).date()

@@ -1,0 +1,45 @@
+"""One real PDF through wkhtmltopdf, read back with pypdf: the Vietnamese text survives."""
+
+import io
+
+from pypdf import PdfReader
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.cks_token_asset.tests.token_common import TokenCase
+
+
+@tagged("post_install", "-at_install")
+class TestFormPdf(TokenCase, HttpCase):
+    def test_form_14_as_a_real_pdf_keeps_its_diacritics(self):
+        self.users["custodian"].name = "Trần Thị Bình"
+        self.users["officer"].name = "Nguyễn Văn Đức"
+        handover = (
+            self.env["cks.handover"]
+            .with_user(self.users["custodian"])
+            .create(
+                {
+                    "place": "Phòng Văn thư",
+                    "receiver_id": self.users["officer"].id,
+                    "line_ids": [Command.create({"token_id": self.token_a.id})],
+                }
+            )
+        )
+        handover.action_submit()
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("cks_report.action_report_form_14", handover.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 1, "a short form fits on one A4 page")
+        # pypdf puts a space between runs of glyphs: compare without spaces; every precomposed
+        # Vietnamese letter (Ả, Ậ, Đ, ữ, ...) must come back as itself
+        text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+        for expected in ("BIÊN BẢN BÀN GIAO", "Độc lập - Tự do - Hạnh phúc", "Trần Thị Bình", "Nguyễn Văn Đức", "MẬT"):
+            self.assertIn(expected.replace(" ", ""), text)
+        box = reader.pages[0].mediabox
+        self.assertAlmostEqual(float(box.width) / float(box.height), 210 / 297, places=2)  # A4
