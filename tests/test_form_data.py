@@ -1,5 +1,6 @@
 """The plain-Python core of the printed forms (addons/cks_report/lib/form_data.py)."""
 
+import base64
 import datetime as dt
 
 import pytest
@@ -45,7 +46,5 @@ def test_wording_placeholders_are_filled_and_nothing_else_is_evaluated():
 
 
 def test_qr_code_is_a_png():
-    import base64
-
     png = base64.b64decode(form_data.qr_png_base64("CKS1|cks.handover|1|" + "0" * 64 + "|-"))
     assert png.startswith(b"\x89PNG")
