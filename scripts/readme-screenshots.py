@@ -18,10 +18,10 @@ import json
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from demo_http import DemoError, find_id, login, only_database
 from PIL import Image
 from screenshot import BrowserError, Page, start_browser
 
@@ -36,7 +36,7 @@ HANDOVER_ACTION = "cks_token_asset.cks_handover_action"
 VERIFICATION_ACTION = "cks_token_asset.cks_custody_verification_action"
 
 
-class ShotError(Exception):
+class ShotError(DemoError):
     pass
 
 
@@ -109,33 +109,6 @@ PAGE_STATE = """
     return {ready: !busy && !!document.querySelector(%s)};
 })()
 """
-
-
-def post(base, path, params, session=None):
-    headers = {"Content-Type": "application/json"}
-    if session:
-        headers["Cookie"] = f"session_id={session}"
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
-    with urllib.request.urlopen(urllib.request.Request(base + path, data=body, headers=headers), timeout=30) as resp:
-        reply = json.load(resp)
-        cookie = resp.headers.get("Set-Cookie") or ""
-    if "error" in reply:
-        raise ShotError(reply["error"].get("data", {}).get("message") or reply["error"].get("message"))
-    return reply["result"], cookie
-
-
-def login(base, db, user):
-    """Logs a demo user in (the password is the login) and returns the session id."""
-    _result, cookie = post(base, "/web/session/authenticate", {"db": db, "login": user, "password": user})
-    return cookie.split("session_id=", 1)[1].split(";", 1)[0]
-
-
-def find_id(base, session, model, domain):
-    params = {"model": model, "method": "search", "args": [domain], "kwargs": {"limit": 1, "order": "id desc"}}
-    ids, _cookie = post(base, "/web/dataset/call_kw", params, session)
-    if not ids:
-        raise ShotError(f"no {model} matching {domain}: is this the demo database?")
-    return ids[0]
 
 
 def wait_until_ready(page, selector, what, timeout=PAGE_TIMEOUT):
@@ -214,14 +187,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     base = args.base_url.rstrip("/")
     try:
-        db = args.db
-        if not db:
-            dbs, _cookie = post(base, "/web/database/list", {})
-            if len(dbs) != 1:
-                raise ShotError(f"the server lists the databases {dbs}: choose one with --db")
-            db = dbs[0]
-        take(base, db, Path(args.out_dir))
-    except (ShotError, BrowserError, OSError) as error:
+        take(base, args.db or only_database(base), Path(args.out_dir))
+    except (DemoError, BrowserError, OSError) as error:
         sys.exit(f"readme-screenshots: {error}")
 
 

@@ -132,6 +132,13 @@ MATRIX = """
 | Form wording · read | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
 | Form wording · write | – | – | – | – | ✓ | – |
 | Form wording · unlink | – | – | – | – | ✓ | – |
+| Periodic report · read own | – | – | ✓ | ✓ | ✓ | ✓ |
+| Periodic report · read other | – | – | – | – | ✓ | ✓ |
+| Periodic report · write own | – | – | ✓ | ✓ | ✓ | – |
+| Periodic report · unlink | – | – | ✓ | ✓ | ✓ | – |
+| Periodic report · protected fields | – | – | – | – | – | – |
+| Periodic report · flow: compute | – | – | ✓ | ✓ | ✓ | – |
+| Periodic report · flow: validate | – | – | ✓ | ✓ | ✓ | – |
 """
 
 ROLES = ("thuebao", "vanthu", "canbo", "thutruong", "quantri", "thanhtra")
@@ -169,6 +176,7 @@ MODELS = {
     "Chain head": "cks.custody.head",
     "Province profile": "cks.province.profile",
     "Form wording": "cks.form.template",
+    "Periodic report": "cks.periodic.report",
     "Certification request": "cks.request",
     "Request decision": "cks.request.decision",
     "Letter to the CA": "cks.request.batch",
@@ -187,6 +195,7 @@ READ_FIELD = {
     "Chain head": "event_count",
     "Province profile": "name",
     "Form wording": "name",
+    "Periodic report": "name",
     "Certification request": "name",
     "Request decision": "step",
     "Letter to the CA": "name",
@@ -203,6 +212,7 @@ WRITE_FIELD = {
     "Chain verification": "summary",
     "Province profile": "notes",
     "Form wording": "reconstructed",
+    "Periodic report": "difficulties",
     "Certification request": "comment",
     "Request decision": "comment",
     "Letter to the CA": "notes",
@@ -590,6 +600,21 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
         ],
     )
     w.spare["Form wording"] = dict(zip(ROLES, spare, strict=True))
+
+    # periodic reports (cks_report): drafts of Sở TTTT made by canbo (own, spares to delete, fresh
+    # ones to compute and to validate); Sở Tài chính's made by quantri
+    reports = canbo_api.call(
+        "cks.periodic.report",
+        "create",
+        [{"period_kind": "h1", "year": 2020, "body_id": stttt} for _ in range(1 + 3 * len(ROLES))],
+    )
+    w.own["Periodic report"] = reports[0]
+    w.spare["Periodic report"] = dict(zip(ROLES, reports[1:7], strict=True))
+    w.fresh["compute"] = dict(zip(ROLES, reports[7:13], strict=True))
+    w.fresh["validate"] = dict(zip(ROLES, reports[13:], strict=True))
+    w.other["Periodic report"] = quantri_api.call(
+        "cks.periodic.report", "create", {"period_kind": "h1", "year": 2020, "body_id": stc}
+    )
     return w
 
 
@@ -779,7 +804,7 @@ class Protected:
     creates_alone: list = field(default_factory=list)  # tried without context keys, and with all
 
 
-def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
+def _protected(w, kind, role):  # noqa: PLR0911, PLR0912 - one entry per kind of record
     when = "2020-01-02 03:04:05"
     fake_hash = "f" * 64
     serial = w.read_as_admin("cks.token", w.devices["A"], ["serial"])["serial"]
@@ -908,6 +933,24 @@ def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
                     ("cks.request.decision", []),
                 ],
             )
+        case "Periodic report":
+            forged = {
+                "name": "999/BC-CKS",
+                "state": "done",
+                "computed_at": when,
+                "computed_by_id": w.bystander,
+                "done_at": when,
+                "done_by_id": w.bystander,
+                "breakdown": {"1": {"new_org": 99}},
+                **dict.fromkeys(PERIODIC_FIGURES, 99),
+            }
+            least = {"year": 2020, "body_id": w.ref["cks_subscriber.body_ht_stttt"]}
+            return Protected(
+                forged,
+                creates=[{**least, **forged}],
+                creates_alone=[{**least, name: value} for name, value in forged.items()],
+                counts=[("cks.periodic.report", [])],
+            )
         case "Letter to the CA":
             forged = {
                 "name": "999/CV-CKS",
@@ -933,6 +976,12 @@ def _protected(w, kind, role):  # noqa: PLR0911 - one entry per kind of record
                 ],
             )
     raise AssertionError(kind)
+
+
+# the figures of a periodic report, counted by the flow alone (cks_report/lib/report_xlsx.py)
+PERIODIC_FIGURES = [
+    f"{row}_{part}" for row in ("new", "revoked", "changed", "renewed") for part in ("org", "ind", "dev")
+] + ["devices_recovered", "devices_returned", "incidents_lost", "incidents_damaged", "incidents_compromised"]
 
 
 def _forged_request(w, when):
@@ -988,6 +1037,7 @@ def _flow_fields(path, model):
     [
         ("Certification request", "addons/cks_request/models/cks_request.py"),
         ("Letter to the CA", "addons/cks_request/models/cks_request_batch.py"),
+        ("Periodic report", "addons/cks_report/models/cks_periodic_report.py"),
     ],
 )
 def test_protected_fields_cover_the_flow_fields(world, kind, path):
@@ -1184,6 +1234,27 @@ def _flow_send(w, role):
     return sent and request_sent and _decided_by(w, request, "send") == [w.uid(role)], str(values)
 
 
+def _flow_compute_report(w, role):
+    report = w.fresh["compute"][role]
+    w.api[role].call("cks.periodic.report", "action_compute", [report])
+    values = w.read_as_admin("cks.periodic.report", report, ["computed_at", "computed_by_id", "state"])
+    return values["computed_at"] and _actor(values, "computed_by_id") == w.uid(role), str(values)
+
+
+def _flow_validate_report(w, role):
+    report = w.fresh["validate"][role]
+    w.api[role].call("cks.periodic.report", "action_validate", [report])
+    values = w.read_as_admin("cks.periodic.report", report, ["state", "name", "done_by_id"])
+    done = values["state"] == "done" and values["name"] != "/" and _actor(values, "done_by_id") == w.uid(role)
+    return done, str(values)
+
+
+def _watch_report(flow):
+    return lambda w, r: [
+        ("cks.periodic.report", w.fresh[flow][r], ["state", "name", "computed_at", "computed_by_id", "done_by_id"])
+    ]
+
+
 def _watch_request(flow, *extra):
     return lambda w, r: [("cks.request", w.fresh[flow][r], ["state", "decision_ids", *extra])]
 
@@ -1232,6 +1303,8 @@ FLOWS = {
             ("cks.request", w.fresh["send requests"][r], ["state", "decision_ids"]),
         ],
     ),
+    ("Periodic report", "compute"): (_flow_compute_report, _watch_report("compute")),
+    ("Periodic report", "validate"): (_flow_validate_report, _watch_report("validate")),
 }
 
 

@@ -38,7 +38,7 @@ def test_reference_reads_back_and_refuses_what_is_not_one():
 
 
 def test_wording_placeholders_are_filled_and_nothing_else_is_evaluated():
-    assert form_data.fill("Hôm nay, {date_text}, tại {place}:", {"date_text": "ngày 01", "place": "Sở"}) == (
+    assert form_data.fill("Hôm nay, {date}, tại {place}:", {"date": "ngày 01", "place": "Sở"}) == (
         "Hôm nay, ngày 01, tại Sở:"
     )
     assert form_data.fill("{unknown} {0.__class__} {place", {"place": "x"}) == "{unknown} {0.__class__} {place"
@@ -48,3 +48,12 @@ def test_wording_placeholders_are_filled_and_nothing_else_is_evaluated():
 def test_qr_code_is_a_png():
     png = base64.b64decode(form_data.qr_png_base64("CKS1|cks.handover|1|" + "0" * 64 + "|-"))
     assert png.startswith(b"\x89PNG")
+
+
+def test_long_tables_are_cut_page_by_page():
+    rows = list(range(30))
+    parts = form_data.pages(rows, first=8, rest=10)
+    assert [len(part) for part in parts] == [8, 10, 10, 2]
+    assert [row for part in parts for row in part] == rows
+    assert form_data.pages([], first=8, rest=10) == [[]]
+    assert form_data.pages(list(range(8)), first=8, rest=10) == [list(range(8))]

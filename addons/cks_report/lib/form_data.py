@@ -104,3 +104,18 @@ def fill(text: str, values: dict) -> str:
 def paragraphs(text: str | None) -> list[str]:
     """The non-empty lines of a template's text, each one paragraph of the print."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# How many rows of a form's table go on its first page and on each later one. Debian's
+# wkhtmltopdf (Qt unpatched) does not repeat a table's header on a new page, so a long table is
+# cut into one table per page, each with its header; the counts leave room for rows of two or
+# three lines (a letter of 500 subscribers is the test).
+ROWS_FIRST_PAGE = 8
+ROWS_PER_PAGE = 14
+
+
+def pages(rows: list, first: int = ROWS_FIRST_PAGE, rest: int = ROWS_PER_PAGE) -> list[list]:
+    """``rows`` cut into the parts printed page by page (always one part, maybe empty)."""
+    parts = [rows[:first]]
+    parts += [rows[index : index + rest] for index in range(first, len(rows), rest)]
+    return parts

@@ -3,3 +3,8 @@ from . import cks_form_print
 from . import cks_form_reports
 from . import cks_handover
 from . import cks_loss_report
+from . import cks_request_forms
+from . import cks_periodic_report
+from . import cks_periodic_report_pdf
+from . import cks_demo_story
+from . import ir_actions_report

@@ -46,7 +46,7 @@ class CksFormPrint(models.AbstractModel):
     def _build(self, record, code, body, number, day, *, place="", classified=True, values=None, **content):
         """The form's content (a dict the QWeb layout prints) with its reference and QR code."""
         template = self.env["cks.form.template"]._for(code)
-        values = {"date_text": form_data.admin_date(day), "place": place, "body": body.name or "", **(values or {})}
+        values = {"date": form_data.admin_date(day), "place": place, "body": body.name or "", **(values or {})}
         province = self.env["cks.province.profile"]._get_current()
         form = {
             "code": code,
@@ -56,8 +56,8 @@ class CksFormPrint(models.AbstractModel):
             "number": number,
             "place_date": form_data.place_and_date(province.name or place, day),
             "title": template.name.upper(),
-            "summary": template.summary or "",
-            "recipient": template.recipient or "",
+            "summary": form_data.fill(template.summary or "", values),
+            "recipient": form_data.fill(template.recipient or "", values),
             "opening": [form_data.fill(line, values) for line in form_data.paragraphs(template.opening)],
             "closing": [form_data.fill(line, values) for line in form_data.paragraphs(template.closing)],
             "distribution": form_data.paragraphs(template.distribution),
@@ -68,6 +68,14 @@ class CksFormPrint(models.AbstractModel):
             "signers": [],
             **content,
         }
+        if form["table"]:
+            table = form["table"]
+            table["pages"] = form_data.pages(table["rows"])
+            widths = table.get("widths") or [None] * len(table["headers"])
+            table["header_styles"] = [
+                "border: 1px solid #000; padding: 3px; text-align: center;" + (f" width: {width}%;" if width else "")
+                for width in widths
+            ]
         anchor = self._anchor()
         form["digest"] = form_data.digest(form)
         form["anchor"] = anchor

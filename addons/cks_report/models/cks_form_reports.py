@@ -28,3 +28,23 @@ class ReportForm15(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         docs = in_vietnamese(self.env["cks.loss.report"].browse(docids))
         return {"docs": docs, "forms": {doc.id: doc._cks_form_15() for doc in docs}, "words": LEGAL_WORDS}
+
+
+class ReportRequestForm(models.AbstractModel):
+    _name = "report.cks_report.report_request_form"
+    _description = "Request Forms (01, 03, 05, 07, 09, 11) and Hand-Back Record (13)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = in_vietnamese(self.env["cks.request"].browse(docids))
+        return {"docs": docs, "forms": {doc.id: doc._cks_form() for doc in docs}, "words": LEGAL_WORDS}
+
+
+class ReportBatchLetter(models.AbstractModel):
+    _name = "report.cks_report.report_batch_letter"
+    _description = "Letters to the CA (Forms 02, 04, 06, 08, 10, 12)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = in_vietnamese(self.env["cks.request.batch"].browse(docids))
+        return {"docs": docs, "forms": {doc.id: doc._cks_form() for doc in docs}, "words": LEGAL_WORDS}

@@ -3,7 +3,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.cks_subscriber.models.cks_province_rules import LEGAL_BASES
 
-FORM_CODES = [(f"{n:02d}", f"Form {n:02d}") for n in range(1, 16)]
+FORM_CODES = [(f"{n:02d}", f"Form {n:02d}") for n in range(1, 16)] + [("report", "Periodic Report")]
+FORM_CODES += [("register_devices", "Register of Devices"), ("register_subscribers", "List of Subscribers")]
 
 
 class CksFormTemplate(models.Model):
@@ -25,8 +26,7 @@ class CksFormTemplate(models.Model):
     recipient = fields.Char("Addressed To", tracking=True, help='The "Kính gửi" line, when the form has one.')
     opening = fields.Text(
         tracking=True,
-        help="Sentences before the data of the form, one paragraph per line. Placeholders: {date_text}, "
-        "{place}, {body}.",
+        help="Sentences before the data of the form, one paragraph per line. Placeholders: {date}, {place}, {body}.",
     )
     closing = fields.Text(tracking=True, help="Sentences after the data of the form, one paragraph per line.")
     distribution = fields.Text(tracking=True, help='The "Nơi nhận" list, one recipient per line.')

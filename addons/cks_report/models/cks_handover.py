@@ -51,6 +51,7 @@ class CksHandover(models.Model):
                     ]
                     for index, line in enumerate(lines, 1)
                 ],
+                "widths": [6, 20, 10, 24, 10, 18, 12],
             },
             facts=[(self.env._("Remarks"), self.remarks)] if self.remarks else [],
             signers=[

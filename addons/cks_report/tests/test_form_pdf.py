@@ -41,5 +41,7 @@ class TestFormPdf(TokenCase, HttpCase):
         text = "".join("".join(page.extract_text().split()) for page in reader.pages)
         for expected in ("BIÊN BẢN BÀN GIAO", "Độc lập - Tự do - Hạnh phúc", "Trần Thị Bình", "Nguyễn Văn Đức", "MẬT"):
             self.assertIn(expected.replace(" ", ""), text)
+        kept = self.env["ir.attachment"].search([("res_model", "=", "cks.handover"), ("res_id", "=", handover.id)])
+        self.assertEqual(kept.mapped("name"), [f"Mau14-{handover.name.replace('/', '-')}.pdf"])  # the print stays
         box = reader.pages[0].mediabox
         self.assertAlmostEqual(float(box.width) / float(box.height), 210 / 297, places=2)  # A4

@@ -1,0 +1,34 @@
+import io
+
+from pypdf import PdfReader
+
+from odoo.tests import HttpCase, tagged
+
+from .test_request_forms import FormCase, text_of
+
+
+@tagged("post_install", "-at_install")
+class TestBatchPrint(FormCase, HttpCase):
+    def test_several_forms_print_as_one_pdf_each_kept_on_its_request(self):
+        """Several request forms at once: one PDF, one page each, and each print kept on its own
+        request (Debian's wkhtmltopdf takes one document: models/ir_actions_report.py joins them)."""
+        first = self.draft(grounds="retirement")
+        second = self.draft(subscriber_id=self.sub_unit.id, certificate_id=self.cert_unit.id, grounds="leaving")
+        requests = first | second
+        requests.action_submit()
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("cks_report.action_report_request_form", requests.ids)
+        )
+        pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+        self.assertEqual(len(pages), 2)
+        self.assertIn(first.name, pages[0])
+        self.assertIn(second.name, pages[1])
+        for request in requests:
+            attachment = self.env["ir.attachment"].search(
+                [("res_model", "=", "cks.request"), ("res_id", "=", request.id)]
+            )
+            self.assertEqual(len(attachment), 1)
+            text = text_of(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(attachment.raw)).pages))
+            self.assertIn(request.name, " ".join(text.split()))

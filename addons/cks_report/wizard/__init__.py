@@ -1,0 +1,2 @@
+from . import cks_periodic_report_wizard
+from . import cks_register_export
