@@ -9,10 +9,20 @@ source "$LOCAL/odoo.env"
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
 [ -n "$PYTHON" ] || die "no python3.11 found: install Debian's python3 (3.11 on bookworm)"
+# pip of the base Python installs into the venv when it can (pip >= 22.3, --python): the venv is
+# then made without a pip of its own, 3 to 4 s less on a new clone; else the venv gets its pip.
+if "$PYTHON" -m pip --python "$PYTHON" --version >/dev/null 2>&1; then
+    PIP=("$PYTHON" -m pip --python "$PY")
+    venv_opts=(--without-pip)
+else
+    PIP=("$PY" -m pip)
+    venv_opts=()
+fi
 if [ ! -x "$PY" ]; then
     say "creating $VENV with $PYTHON"
-    "$PYTHON" -m venv "$VENV" || die "python -m venv failed: install Debian's python3-venv"
+    "$PYTHON" -m venv "${venv_opts[@]}" "$VENV" || die "python -m venv failed: install Debian's python3-venv"
 fi
+"$PY" -m pip --version >/dev/null 2>&1 && PIP=("$PY" -m pip)   # a venv made earlier with its own pip
 "$PY" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' \
     || die "$VENV runs Python $("$PY" -V), Odoo 19 needs 3.10 to 3.13: remove .venv and set PYTHON"
 
@@ -27,14 +37,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     if [ ! -f "$wheels/.complete" ]; then
         say "fetching the Python packages of requirements.txt into $wheels"
         rm -rf "$wheels.new.$$"
-        "$PY" -m pip wheel -q --disable-pip-version-check -w "$wheels.new.$$" -r "$ROOT/requirements.txt" \
+        "${PIP[@]}" wheel -q --disable-pip-version-check -w "$wheels.new.$$" -r "$ROOT/requirements.txt" \
             || { rm -rf "$wheels.new.$$"; die "pip could not fetch requirements.txt: is PyPI reachable (network, proxy)?"; }
         touch "$wheels.new.$$/.complete"
         mv -T "$wheels.new.$$" "$wheels" 2>/dev/null || rm -rf "$wheels.new.$$"   # another clone was first
     fi
     say "installing Python packages from requirements.txt"
     # No byte-compiling now: Python compiles what it imports, once, on first use.
-    "$PY" -m pip install -q --disable-pip-version-check --no-index --find-links "$wheels" --no-compile \
+    "${PIP[@]}" install -q --disable-pip-version-check --no-index --find-links "$wheels" --no-compile \
             -r "$ROOT/requirements.txt" \
         || die "pip could not install requirements.txt from $wheels: remove that folder to fetch it again"
     echo "$want" > "$stamp"
