@@ -5,34 +5,5 @@
 # `scripts/odoo shell`, which prints the figures.
 # Sizes: BENCH_BODIES, BENCH_SUBSCRIBERS, BENCH_REQUESTS, BENCH_SAMPLE, ... (see the script).
 source "$(dirname "$0")/../scripts/lib.sh"
-DB="${BENCH_DB:-bench_req}"
-LOG="$LOCAL/bench/bench-request.log"
-start=$SECONDS
-case "$DB" in bench_req*) ;; *) die "BENCH_DB must start with bench_req (a scratch database): $DB" ;; esac
-
-bash "$ROOT/scripts/setup.sh"
-mkdir -p "$(dirname "$LOG")"
-: >"$LOG"
-
-drop_db() {
-    dropdb --if-exists "$DB" || say "could not drop the database $DB"
-    rm -rf "$LOCAL/data/filestore/$DB"
-}
-cleanup() {
-    if [ "${KEEP_DB:-0}" = 1 ]; then
-        say "database $DB kept (KEEP_DB=1); drop it with: dropdb $DB"
-    else
-        drop_db
-    fi
-}
-
-say "scratch database $DB: dropping it if it exists, installing cks_request without demo (log: $LOG)"
-drop_db
-trap cleanup EXIT INT TERM
-"$ROOT/scripts/odoo" -d "$DB" -i cks_subscriber,cks_token_asset,cks_request --without-demo --stop-after-init \
-    --log-level=warn --no-http >>"$LOG" 2>&1 || { tail -30 "$LOG" >&2; die "installing cks_request on $DB failed"; }
-
-say "running bench/bench_request.py (a few minutes at full size)"
-PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/scripts/odoo" shell -d "$DB" --log-level=warn --no-http <"$ROOT/bench/bench_request.py" 2>>"$LOG" \
-    || { tail -30 "$LOG" >&2; die "the benchmark failed (log: $LOG)"; }
-say "bench done in $((SECONDS - start)) s"
+source "$ROOT/bench/run-bench-lib.sh"
+run_bench request cks_subscriber,cks_token_asset,cks_request bench_req bench_req

@@ -5,33 +5,5 @@
 # bench/bench_subscriber.py through `scripts/odoo shell`, which prints the figures.
 # Sizes: BENCH_SUBSCRIBERS, BENCH_CERTIFICATES, BENCH_LAPSED, BENCH_NAIVE, ... (see the script).
 source "$(dirname "$0")/../scripts/lib.sh"
-DB="${BENCH_DB:-cks_bench_subscriber}"
-LOG="$LOCAL/bench/bench-subscriber.log"
-start=$SECONDS
-
-bash "$ROOT/scripts/setup.sh"
-mkdir -p "$(dirname "$LOG")"
-: >"$LOG"
-
-drop_db() {
-    dropdb --if-exists "$DB" || say "could not drop the database $DB"
-    rm -rf "$LOCAL/data/filestore/$DB"
-}
-cleanup() {
-    if [ "${KEEP_DB:-0}" = 1 ]; then
-        say "database $DB kept (KEEP_DB=1); drop it with: dropdb $DB"
-    else
-        drop_db
-    fi
-}
-
-say "scratch database $DB: dropping it if it exists, installing cks_subscriber without demo (log: $LOG)"
-drop_db
-trap cleanup EXIT INT TERM
-"$ROOT/scripts/odoo" -d "$DB" -i cks_subscriber --without-demo --stop-after-init \
-    --log-level=warn --no-http >>"$LOG" 2>&1 || { tail -30 "$LOG" >&2; die "installing cks_subscriber on $DB failed"; }
-
-say "running bench/bench_subscriber.py (takes several minutes at full size)"
-PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}" "$ROOT/scripts/odoo" shell -d "$DB" --log-level=warn --no-http <"$ROOT/bench/bench_subscriber.py" 2>>"$LOG" \
-    || { tail -30 "$LOG" >&2; die "the benchmark failed (log: $LOG)"; }
-say "bench done in $((SECONDS - start)) s"
+source "$ROOT/bench/run-bench-lib.sh"
+run_bench subscriber cks_subscriber cks_bench_subscriber

@@ -16,7 +16,13 @@ class CksFormPrint(models.AbstractModel):
     @api.model
     def _require(self, record, names):
         """Refuse to print, naming the fields, when the record lacks what the form needs."""
-        missing = [record._fields[name]._description_string(self.env) for name in names if not record[name]]
+        self._refuse_missing(
+            record, [record._fields[name]._description_string(self.env) for name in names if not record[name]]
+        )
+
+    @api.model
+    def _refuse_missing(self, record, missing):
+        """Refuse to print ``record``, naming the labels of what its form lacks (none: nothing)."""
         if missing:
             raise UserError(
                 self.env._(

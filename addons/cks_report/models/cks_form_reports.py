@@ -10,14 +10,19 @@ def in_vietnamese(records):
     return records
 
 
+def form_report_values(env, model, docids):
+    """What every form's QWeb template gets: the records, in Vietnamese, and each one's form."""
+    docs = in_vietnamese(env[model].browse(docids))
+    return {"docs": docs, "forms": {doc.id: doc._cks_form() for doc in docs}, "words": LEGAL_WORDS}
+
+
 class ReportForm14(models.AbstractModel):
     _name = "report.cks_report.report_form_14"
     _description = "Form 14: Handover Record"
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = in_vietnamese(self.env["cks.handover"].browse(docids))
-        return {"docs": docs, "forms": {doc.id: doc._cks_form_14() for doc in docs}, "words": LEGAL_WORDS}
+        return form_report_values(self.env, "cks.handover", docids)
 
 
 class ReportForm15(models.AbstractModel):
@@ -26,8 +31,7 @@ class ReportForm15(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = in_vietnamese(self.env["cks.loss.report"].browse(docids))
-        return {"docs": docs, "forms": {doc.id: doc._cks_form_15() for doc in docs}, "words": LEGAL_WORDS}
+        return form_report_values(self.env, "cks.loss.report", docids)
 
 
 class ReportRequestForm(models.AbstractModel):
@@ -36,8 +40,7 @@ class ReportRequestForm(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = in_vietnamese(self.env["cks.request"].browse(docids))
-        return {"docs": docs, "forms": {doc.id: doc._cks_form() for doc in docs}, "words": LEGAL_WORDS}
+        return form_report_values(self.env, "cks.request", docids)
 
 
 class ReportBatchLetter(models.AbstractModel):
@@ -46,5 +49,4 @@ class ReportBatchLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = in_vietnamese(self.env["cks.request.batch"].browse(docids))
-        return {"docs": docs, "forms": {doc.id: doc._cks_form() for doc in docs}, "words": LEGAL_WORDS}
+        return form_report_values(self.env, "cks.request.batch", docids)

@@ -4,7 +4,7 @@ from odoo import models
 class CksHandover(models.Model):
     _inherit = "cks.handover"
 
-    def _cks_form_14(self):
+    def _cks_form(self):
         """Biên bản bàn giao thiết bị lưu khóa bí mật (Mẫu 14, TT 185/2019; QĐ 19/2020 Hà Tĩnh
         Điều 11.3): who gives, who receives, who witnesses, and the devices with their state."""
         self.ensure_one()

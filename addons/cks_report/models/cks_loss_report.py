@@ -4,7 +4,7 @@ from odoo import fields, models
 class CksLossReport(models.Model):
     _inherit = "cks.loss.report"
 
-    def _cks_form_15(self):
+    def _cks_form(self):
         """Biên bản xác nhận thiết bị lưu khóa bí mật bị thất lạc (Mẫu 15, TT 185/2019), sent with
         the revocation request (QĐ 19/2020 Hà Tĩnh Điều 6.2.c; QĐ 09/2023 Bắc Ninh Điều 5.2.c)."""
         self.ensure_one()

@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.exceptions import UserError
 
 from odoo.addons.cks_request.lib import request_rules as rules
 
@@ -48,14 +47,7 @@ class CksRequest(models.Model):
             "new_device": ["purpose"],
         }.get(self.request_type, [])
         missing += [self._fields[name]._description_string(self.env) for name in needs if not self[name]]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "%(record)s cannot be printed: the form needs %(fields)s.",
-                    record=self.display_name,
-                    fields=", ".join(missing),
-                )
-            )
+        self.env["cks.form.print"]._refuse_missing(self, missing)
 
     def _cks_subscriber_facts(self, subscriber):
         fields = subscriber._fields

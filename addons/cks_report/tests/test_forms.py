@@ -78,7 +78,7 @@ class TestForms(TokenCase):
 
     def test_reference_names_the_record_the_content_and_the_anchor(self):
         handover = self.draft(remarks="Kèm phong bì mã PIN")
-        form = handover._cks_form_14()
+        form = handover._cks_form()
         reference = form_data.parse_reference(form["reference"])
         head = self.env.ref("cks_token_asset.custody_head_main")
         self.assertEqual((reference["model"], reference["res_id"]), ("cks.handover", handover.id))
@@ -87,9 +87,7 @@ class TestForms(TokenCase):
         self.assertEqual(reference["digest"], form_data.digest(content))
         # what the form says changes its digest
         handover.with_user(self.users["custodian"]).write({"remarks": "Không kèm phụ kiện"})
-        self.assertNotEqual(
-            form_data.parse_reference(handover._cks_form_14()["reference"])["digest"], reference["digest"]
-        )
+        self.assertNotEqual(form_data.parse_reference(handover._cks_form()["reference"])["digest"], reference["digest"])
 
     def test_wording_is_data(self):
         template = self.env.ref("cks_report.form_tt185_14")
