@@ -29,10 +29,9 @@ Phases:
 4. Batch print: the request form (Mẫu 09) of BENCH_FORMS revocation requests submitted, as one
    PDF (``_render_qweb_pdf(report, ids)``: one wkhtmltopdf run, the PDF split into one attachment
    per request, as the report action asks), against separate prints of one request each (the
-   attachment of each print is saved too: part of the cost). wkhtmltopdf fetches the report's CSS
-   from ``report.url``: no HTTP server runs in ``odoo shell``, so the bench serves Odoo's WSGI
-   application in a thread on 127.0.0.1:BENCH_HTTP_PORT [8241] and points ``report.url`` there; one
-   print is also timed with ``report.url`` on a closed port (http://127.0.0.1:9, refused at once).
+   attachment of each print is saved too: part of the cost). The forms print self-contained
+   (cks_report's ir.actions.report: no stylesheet fetched from the server, no script), so no HTTP
+   server is needed in ``odoo shell``.
 """
 
 import cProfile
@@ -42,13 +41,10 @@ import os
 import pstats
 import random
 import statistics
-import threading
 import time
 
-import werkzeug.serving
 from benchlib import Table, Timer, setting
 
-from odoo import http
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfFileReader
@@ -58,7 +54,6 @@ from odoo.addons.cks_report.models.cks_periodic_report import local_midnight_utc
 
 SEED = 1414
 NO_MAIL = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
-CLOSED_URL = "http://127.0.0.1:9"  # nothing listens: refused at once
 KINDS = (("individual", 85), ("organization", 10), ("device", 5))
 # request type: weight, the states it can be in (weights)
 DONE_LIKE = {
@@ -474,14 +469,6 @@ def attachments(env, ids):
     return env.cr.fetchone()[0]
 
 
-def serve_http(port):
-    """Odoo's HTTP application in a thread of this process: what wkhtmltopdf fetches the report's
-    CSS from (``report.url``), as it does from the server of a real print."""
-    server = werkzeug.serving.make_server("127.0.0.1", port, http.root, threaded=True)
-    threading.Thread(target=server.serve_forever, name="bench.httpd", daemon=True).start()
-    return server
-
-
 def print_once(env, report, ref, ids):
     env.invalidate_all()
     with Timer(env) as timer:
@@ -506,29 +493,12 @@ def phase_print(env, table, cfg):
     penv = env(user=admin.id, su=False, context={"lang": "en_US", "tz": "Asia/Ho_Chi_Minh"})
     Report = penv["ir.actions.report"].with_context(force_report_rendering=True)
     ref = "cks_report.action_report_request_form"
-    server = serve_http(cfg["http_port"])
-    url = f"http://127.0.0.1:{cfg['http_port']}"
-    Params = env["ir.config_parameter"]
-    try:
-        # warm-up on a request outside the set, committed: templates compiled, the CSS bundle made
-        Params.set_param("report.url", url)
-        Report._render_qweb_pdf(ref, spare)
-        env.cr.commit()
-        # one print alone: the CSS fetched from the server thread, or refused at once
-        one, pdf = print_once(penv, Report, ref, ids[-1:])
-        Params.set_param("report.url", CLOSED_URL)
-        env.cr.commit()
-        closed, _pdf = print_once(penv, Report, ref, ids[-1:])
-        Params.set_param("report.url", url)
-        env.cr.commit()
-        print(
-            f"  one print: {one.seconds:.2f} s ({pages(pdf)} page, {len(pdf):,} bytes) with report.url = {url} "
-            f"(Odoo's HTTP in a thread); {closed.seconds:.2f} s with {CLOSED_URL} (refused)",
-            flush=True,
-        )
-        return (*measure_print(env, penv, Report, ref, table, cfg, ids), one.seconds, closed.seconds, ids)
-    finally:
-        server.shutdown()
+    # warm-up on a request outside the set, committed: templates compiled
+    Report._render_qweb_pdf(ref, spare)
+    env.cr.commit()
+    one, pdf = print_once(penv, Report, ref, ids[-1:])
+    print(f"  one print: {one.seconds:.2f} s ({pages(pdf)} page, {len(pdf):,} bytes)", flush=True)
+    return (*measure_print(env, penv, Report, ref, table, cfg, ids), one.seconds, ids)
 
 
 def measure_print(env, penv, Report, ref, table, cfg, ids):
@@ -618,7 +588,6 @@ def main(env):
         "forms": setting("BENCH_FORMS", 200),
         "separate": setting("BENCH_SEPARATE", 20),
         "diag": setting("BENCH_DIAG", 1),
-        "http_port": setting("BENCH_HTTP_PORT", 8241),
     }
     if not env.cr.dbname.startswith("bench_rep"):
         raise SystemExit(f"database {env.cr.dbname}: the bench runs on a scratch database named bench_rep*")
@@ -633,7 +602,7 @@ def main(env):
     phase_data(env, table, cfg, year)
     figures, report_seconds = phase_report(env, table, cfg, date_from, date_to)
     ratio, loop_seconds = phase_baseline(env, table, cfg, date_from, date_to, figures, report_seconds)
-    print_ratio, batch_seconds, one_seconds, closed_seconds, _ids = phase_print(env, table, cfg)
+    print_ratio, batch_seconds, one_seconds, _ids = phase_print(env, table, cfg)
     if cfg["diag"]:
         phase_diagnostics(env, date_from, date_to)
     print()
@@ -646,8 +615,7 @@ def main(env):
         f"ratio {ratio:.1f}x (target >= 20x: {met[ratio >= 20]})."
     )
     print(
-        f"Batch print: {cfg['forms']} forms in one PDF {batch_seconds:.2f} s; one print alone {one_seconds:.2f} s "
-        f"({closed_seconds:.2f} s with report.url on a closed port); "
+        f"Batch print: {cfg['forms']} forms in one PDF {batch_seconds:.2f} s; one print alone {one_seconds:.2f} s; "
         f"ratio separate/batch {print_ratio:.1f}x (target >= 5x: {met[print_ratio >= 5]}).",
         flush=True,
     )
