@@ -36,3 +36,44 @@ class CksDemoStory(models.AbstractModel):
             }
         )
         report.action_validate()
+        self._print_demo_forms()
+
+    @api.model
+    def _print_demo_forms(self):
+        """The forms of the demo's records, printed as the province keeps them, each on its record:
+        the handover record (Mẫu 14), the lost-device record (Mẫu 15), the requests' forms (odd
+        forms, and Mẫu 13 of a device handed back), the letters sent to the CA (even forms) and
+        the validated half-yearly report. The provincial administrator prints them; a print is
+        kept on its record as an attachment (the report's ``attachment`` name).
+
+        The records of a kind are printed in one run of wkhtmltopdf, which Odoo splits into each
+        record's attachment when every record has its own page(s); a record whose form spans
+        several pages is printed again on its own, to be kept too."""
+        printed = [
+            ("cks_report.action_report_form_14", "cks.handover", [("state", "=", "done")]),
+            ("cks_report.action_report_form_15", "cks.loss.report", [("state", "=", "confirmed")]),
+            (
+                "cks_report.action_report_request_form",
+                "cks.request",
+                [
+                    ("state", "not in", ("draft", "cancelled")),
+                    "|",
+                    ("request_type", "!=", "recovery"),
+                    ("device_received_at", "!=", False),
+                ],
+            ),
+            ("cks_report.action_report_batch_letter", "cks.request.batch", [("state", "in", ("sent", "closed"))]),
+            ("cks_report.action_report_periodic", "cks.periodic.report", [("state", "=", "done")]),
+        ]
+        Report = self._as("user_demo_quantri", "ir.actions.report").with_context(force_report_rendering=True)
+        for report, model, domain in printed:
+            records = self.env[model].search(domain)
+            Report._render_qweb_pdf(report, records.ids)
+            kept = set(
+                self.env["ir.attachment"]
+                .search([("res_model", "=", model), ("res_id", "in", records.ids)])
+                .mapped("res_id")
+            )
+            for record in records:
+                if record.id not in kept:
+                    Report._render_qweb_pdf(report, record.ids)

@@ -1,4 +1,12 @@
+from passlib.context import CryptContext
+
 from odoo import api, models
+
+# The demo logins' passwords are their logins, published in the README: hashing them at Odoo's
+# full strength (600,000 rounds, 0.3 s each on 2 cores) would add 5 s to the demo's install for
+# nothing. They are hashed with few rounds, and Odoo hashes each again at full strength at its
+# first login (passlib's verify_and_update in res.users._check_credentials). Demo data only.
+DEMO_PASSWORD_HASH = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=6000)
 
 
 class CksDemoStory(models.AbstractModel):
@@ -23,6 +31,18 @@ class CksDemoStory(models.AbstractModel):
         user = self._user(xmlid)
         records = self.env[records] if isinstance(records, str) else records
         return records.with_user(user).with_context(lang=user.lang, tz=user.tz)
+
+    @api.model
+    def _set_demo_passwords(self):
+        """Every demo login (``cks_subscriber.user_demo_*``) gets its login as password."""
+        Users = self.env["res.users"]
+        users = Users.browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "cks_subscriber"), ("model", "=", "res.users"), ("name", "=like", "user_demo_%")])
+            .mapped("res_id")
+        )
+        for user in users:
+            Users._set_encrypted_password(user.id, DEMO_PASSWORD_HASH.hash(user.login))
 
     @api.model
     def _speak_vietnamese(self, modules=None):

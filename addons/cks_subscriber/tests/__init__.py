@@ -9,3 +9,4 @@ from . import test_certificate
 from . import test_access
 from . import test_import
 from . import test_untrusted_input
+from . import test_demo_logins
