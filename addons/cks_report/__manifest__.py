@@ -26,4 +26,9 @@
     "demo": [
         "demo/cks_report_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "cks_report/static/tests/tours/**/*",
+        ],
+    },
 }

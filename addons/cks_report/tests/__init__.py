@@ -6,3 +6,4 @@ from . import test_registers
 from . import test_periodic_report
 from . import test_demo_story
 from . import test_batch_print
+from . import test_tours

@@ -15,9 +15,15 @@ class CksPeriodicReportWizard(models.TransientModel):
     body_id = fields.Many2one(
         "cks.body",
         "Managing Body",
-        default=lambda self: self.env.user.cks_body_id,
+        default=lambda self: self._default_body(),
         help="The body reporting, with the bodies below it. Empty: the whole province (provincial administrators).",
     )
+
+    def _default_body(self):
+        """A provincial administrator reports for the whole province; anyone else for his body."""
+        if self.env.user.has_group("cks_subscriber.group_cks_admin"):
+            return self.env["cks.body"]
+        return self.env.user.cks_body_id
 
     def action_create(self):
         self.ensure_one()

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openAppSteps, openMenuSteps } from "@cks_subscriber/../tests/tours/cks_tour_steps";
 
 // A revocation after a retirement, from the draft the product made to the device to recover,
 // in three tours run one after the other by tests/test_tours.py, each as the demo user whose
@@ -15,17 +15,8 @@ const REQUEST_ROW = `.o_list_view .o_data_row:has(td[name=subscriber_id]:contain
 
 function openRequestSteps() {
     return [
-        ...stepUtils.goToAppSteps("cks_subscriber.menu_cks_root", "Open the Digital Signatures application"),
-        {
-            content: "Open the requests menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_request.menu_cks_requests_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the certification requests",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_request.menu_cks_requests"]',
-            run: "click",
-        },
+        ...openAppSteps(),
+        ...openMenuSteps("cks_request.menu_cks_requests_root", "cks_request.menu_cks_requests", "the certification requests"),
         {
             content: `Open the revocation of ${SUBSCRIBER}`,
             trigger: REQUEST_ROW,
@@ -152,16 +143,7 @@ registry.category("web_tour.tours").add("cks_request_admin_tour", {
             content: "The CA answered every request of the letter",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=closed]",
         },
-        {
-            content: "Open the device menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_token_asset.menu_cks_devices_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the devices",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_tokens"]',
-            run: "click",
-        },
+        ...openMenuSteps("cks_token_asset.menu_cks_devices_root", "cks_token_asset.menu_cks_tokens", "the devices"),
         {
             content: "Open the device of the revoked certificate",
             trigger: `.o_list_view .o_data_row td[name=serial]:contains("${DEVICE}")`,

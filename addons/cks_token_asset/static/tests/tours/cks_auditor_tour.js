@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openAppSteps, openMenuSteps } from "@cks_subscriber/../tests/tours/cks_tour_steps";
 
 // The inspector (demo user "thanhtra") verifies the custody chain from the list of past
 // verifications, reads the result, then opens a device and its custody history. He reads
@@ -10,17 +10,8 @@ const DEVICE = "54010101000023A1";
 registry.category("web_tour.tours").add("cks_auditor_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("cks_subscriber.menu_cks_root", "Open the Digital Signatures application"),
-        {
-            content: "Open Configuration",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_subscriber.menu_cks_configuration"]',
-            run: "click",
-        },
-        {
-            content: "Open the chain verifications",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_custody_verifications"]',
-            run: "click",
-        },
+        ...openAppSteps(),
+        ...openMenuSteps("cks_subscriber.menu_cks_configuration", "cks_token_asset.menu_cks_custody_verifications", "the chain verifications"),
         {
             content: "The past verifications are listed (the demo's, intact)",
             trigger: ".o_list_view .o_data_row td[name=intact] input:checked",
@@ -38,16 +29,7 @@ registry.category("web_tour.tours").add("cks_auditor_tour", {
             content: "... and shows the anchor it took, to keep outside the system",
             trigger: ".o_form_view .o_field_widget[name=anchor_text]:not(:empty)",
         },
-        {
-            content: "Open the device menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_token_asset.menu_cks_devices_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the devices",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_tokens"]',
-            run: "click",
-        },
+        ...openMenuSteps("cks_token_asset.menu_cks_devices_root", "cks_token_asset.menu_cks_tokens", "the devices"),
         {
             content: "He may not register a device",
             trigger: ".o_control_panel:has(.o_searchview):not(:has(.o_list_button_add))",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openAppSteps, openMenuSteps } from "@cks_subscriber/../tests/tours/cks_tour_steps";
 
 // The clerk of the Sở (demo user "vanthu") opens the handover record waiting for her, confirms
 // that she received the device, and then finds the device among those in her custody.
@@ -9,17 +9,8 @@ const DEVICE = "54010101000023A6";
 registry.category("web_tour.tours").add("cks_custodian_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("cks_subscriber.menu_cks_root", "Open the Digital Signatures application"),
-        {
-            content: "Open the device menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_token_asset.menu_cks_devices_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the handover records",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_handovers"]',
-            run: "click",
-        },
+        ...openAppSteps(),
+        ...openMenuSteps("cks_token_asset.menu_cks_devices_root", "cks_token_asset.menu_cks_handovers", "the handover records"),
         {
             content: "Open the record Võ Văn Thắng gave her, waiting for her",
             trigger: '.o_list_view .o_data_row:has(td[name=giver_id]:contains("Võ Văn Thắng")) td[name=name]',
@@ -47,16 +38,7 @@ registry.category("web_tour.tours").add("cks_custodian_tour", {
             content: "She can no longer confirm or refuse it",
             trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_confirm_receipt], button[name=action_refuse]))",
         },
-        {
-            content: "Open the device menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_token_asset.menu_cks_devices_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the devices",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_tokens"]',
-            run: "click",
-        },
+        ...openMenuSteps("cks_token_asset.menu_cks_devices_root", "cks_token_asset.menu_cks_tokens", "the devices"),
         {
             content: "The device is now in her custody, assigned to her",
             trigger: `.o_list_view .o_data_row:has(td[name=serial]:contains("${DEVICE}")) td[name=custodian_id]:contains("Trần Thị Bình")`,

@@ -1,6 +1,7 @@
+import { stepUtils } from "@web_tour/tour_utils";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openAppSteps } from "@cks_subscriber/../tests/tours/cks_tour_steps";
 
 // The officer of the Sở (demo user "canbo") registers a new subscriber of his body and uploads
 // the certificate the CA issued to her: the certificate's data are read from the file.
@@ -15,7 +16,7 @@ const CERT_SERIAL = "540300A1700000000042";
 registry.category("web_tour.tours").add("cks_officer_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("cks_subscriber.menu_cks_root", "Open the Digital Signatures application"),
+        ...openAppSteps(),
         {
             content: "Open the subscribers",
             trigger: '.o_main_navbar a[data-menu-xmlid="cks_subscriber.menu_cks_subscribers"]',

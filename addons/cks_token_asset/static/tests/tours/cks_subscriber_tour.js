@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openAppSteps, openMenuSteps } from "@cks_subscriber/../tests/tours/cks_tour_steps";
 
 // A subscriber (demo user "thuebao", Nguyễn Văn An) sees his own certificate, his own (lost)
 // device and the record of its loss, and nobody else's; the managing bodies and the custody
@@ -11,7 +11,7 @@ const ME = "Nguyễn Văn An";
 registry.category("web_tour.tours").add("cks_subscriber_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("cks_subscriber.menu_cks_root", "Open the Digital Signatures application"),
+        ...openAppSteps(),
         {
             content: "His menus: certificates and devices, but no managing bodies",
             trigger:
@@ -49,16 +49,7 @@ registry.category("web_tour.tours").add("cks_subscriber_tour", {
             content: "The devices list shows his own (lost) device only",
             trigger: `.o_list_view .o_data_row:only td[name=serial]:contains("${DEVICE}")`,
         },
-        {
-            content: "Open the device menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="cks_token_asset.menu_cks_devices_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the lost device records",
-            trigger: '.o-dropdown--menu a[data-menu-xmlid="cks_token_asset.menu_cks_loss_reports"]',
-            run: "click",
-        },
+        ...openMenuSteps("cks_token_asset.menu_cks_devices_root", "cks_token_asset.menu_cks_loss_reports", "the lost device records"),
         {
             content: "The record of his loss only",
             trigger: `.o_list_view .o_data_row:only:contains("${DEVICE}")`,
