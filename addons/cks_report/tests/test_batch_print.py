@@ -1,10 +1,7 @@
-import io
-
-from pypdf import PdfReader
-
 from odoo.tests import HttpCase, tagged
 
-from .test_request_forms import FormCase, text_of
+from .printed_text import pdf_pages
+from .test_request_forms import FormCase
 
 
 @tagged("post_install", "-at_install")
@@ -21,7 +18,7 @@ class TestBatchPrint(FormCase, HttpCase):
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf("cks_report.action_report_request_form", requests.ids)
         )
-        pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+        pages = pdf_pages(pdf)
         self.assertEqual(len(pages), 2)
         self.assertIn(first.name, pages[0])
         self.assertIn(second.name, pages[1])
@@ -30,5 +27,4 @@ class TestBatchPrint(FormCase, HttpCase):
                 [("res_model", "=", "cks.request"), ("res_id", "=", request.id)]
             )
             self.assertEqual(len(attachment), 1)
-            text = text_of(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(attachment.raw)).pages))
-            self.assertIn(request.name, " ".join(text.split()))
+            self.assertIn(request.name, " ".join(pdf_pages(attachment.raw)))

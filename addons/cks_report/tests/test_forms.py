@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -8,11 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.cks_token_asset.tests.token_common import TokenCase
 
 from ..lib import form_data
-
-
-def text_of(html):
-    """The printed text of an HTML page: tags dropped, spaces folded."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from .printed_text import text_of
 
 
 @tagged("post_install", "-at_install")

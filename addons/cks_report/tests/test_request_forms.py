@@ -1,17 +1,10 @@
-import io
-import re
-
-from pypdf import PdfReader
-
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.cks_request.tests.request_common import RequestCase
 from odoo.addons.cks_subscriber.lib import flow
 
-
-def text_of(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from .printed_text import pdf_pages, text_of
 
 
 class FormCase(RequestCase):
@@ -126,7 +119,7 @@ class TestLongLetter(FormCase, HttpCase):
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf("cks_report.action_report_batch_letter", batch.ids)
         )
-        pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+        pages = pdf_pages(pdf)
         self.assertGreater(len(pages), 5)
         header = "".join(self.label("cks.subscriber", "email").split())
         for number, page in enumerate(pages[:-1], 1):  # the last page may hold only the signatures

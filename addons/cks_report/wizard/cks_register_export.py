@@ -178,8 +178,11 @@ class CksRegisterExport(models.TransientModel):
         issuer = self.body_id or self.env.user.cks_body_id
         scope = self.body_id.complete_name or wizard.env._("All bodies")
         printed = [[_text(cell) for cell in row] for row in rows]
+        # the print's reference names the issuing body (or the province), a lasting record: the
+        # export wizard that prints it is gone within the hour
+        subject = issuer or self.env["cks.province.profile"]._get_current()
         form = wizard.env["cks.form.print"]._build(
-            self,
+            subject,
             FORM_CODE[self.kind],
             issuer,
             "",
