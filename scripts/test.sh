@@ -25,6 +25,7 @@ bash "$ROOT/scripts/lint.sh" || failed_checks+=("lint (make lint)")
 say "Odoo tests on the throwaway database $DB (log: $OUT/odoo.log)"
 port="$("$PY" "$ROOT/scripts/free-port.py")"
 tags="$(echo "$MODULES" | sed 's/[^,]*/\/&/g')"
+new_database "$DB"
 "$ROOT/scripts/odoo" -d "$DB" -i "$MODULES" --with-demo --test-enable --test-tags="$tags" \
     --http-port="$port" --stop-after-init --log-level=info >"$OUT/odoo.log" 2>&1 || true
 grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|odoo\.tests\.result' "$OUT/odoo.log" | tail -40 >&2 || true
