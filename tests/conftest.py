@@ -64,3 +64,32 @@ def server():
     yield base
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """A real SoftHSM2 store for this pytest process: tokens made with softhsm2-util, then the
+    module loaded once with SOFTHSM2_CONF pointing at it (SoftHSM2 sees the tokens that existed
+    when it was loaded); keys are generated on the tokens by the tests' helpers."""
+    from cks_signing_lib import pkcs11_connector, softhsm_store  # noqa: PLC0415
+
+    path = softhsm_store.softhsm_module()
+    if not path:
+        pytest.fail("SoftHSM2 is not installed (Debian package softhsm2: make setup installs it)")
+    store = softhsm_store.SoftHsmStore(tmp_path_factory.mktemp("softhsm"))
+    tokens = {
+        "signer": "246810",
+        "seal": "135790",
+        "second": "112233",
+        "nocert": "445566",
+        "threads": "778899",
+        "removal": "121212",
+        "pdf_person": "202020",
+        "pdf_seal": "303030",
+        "pdf_batch": "404040",
+    }
+    for label, pin in tokens.items():
+        store.init_token(label, pin)
+    store.use()
+    module = pkcs11_connector.Pkcs11Module(path)
+    return {"store": store, "module": module, "pins": tokens, "ca": softhsm_store.TestCa()}

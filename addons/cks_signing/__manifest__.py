@@ -6,4 +6,5 @@
     "author": "CKS",
     "license": "LGPL-3",
     "depends": ["cks_report"],
+    "external_dependencies": {"python": ["PyKCS11", "pyhanko", "fontTools"]},
 }

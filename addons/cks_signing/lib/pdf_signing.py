@@ -1,0 +1,198 @@
+"""PAdES signatures on PDF forms with pyHanko, the key staying on its PKCS#11 token.
+
+Plain Python, importable without Odoo.
+
+- ``TokenSigner``: a pyHanko ``Signer`` whose raw signature comes from a ``SigningSession`` of
+  the connector (pyHanko's own PKCS#11 signer needs python-pkcs11; this one uses PyKCS11).
+- ``sign_pdf``: one signature as an incremental update (earlier signatures stay valid), PAdES
+  baseline B-B, or B-T with a timestamp authority; a visible appearance in the manner of Nghị
+  định 30/2020/NĐ-CP, Phụ lục I: an individual's name, position and body with the time
+  ``hh:mm:ss dd/mm/yyyy +07:00``; an organisation's name and the time over its seal image.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import io
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from asn1crypto import algos
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from . import pkcs11_connector as pk
+
+PROVINCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# DejaVu Serif: every Vietnamese letter drawn. Liberation Serif builds its letters with two
+# diacritics (ư, ở, ễ, Ẩ...) as composite glyphs, which pyHanko 0.38's subset leaves blank.
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+FONT_SIZE = 9
+INDIVIDUAL = "individual"
+ORGANIZATION = "organization"
+# pyHanko's names of the signature algorithms of the connector's mechanisms
+_ALGORITHMS = {
+    pk.RSA_PKCS1V15_SHA256: {"algorithm": "sha256_rsa"},
+    pk.RSA_PSS_SHA256: {
+        "algorithm": "rsassa_pss",
+        "parameters": {
+            "hash_algorithm": {"algorithm": "sha256"},
+            "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha256"}},
+            "salt_length": 32,
+        },
+    },
+    pk.ECDSA_SHA256: {"algorithm": "sha256_ecdsa"},
+}
+
+
+class TokenSigner(Signer):
+    """Signs with a key on a token, through an open ``SigningSession`` of the connector."""
+
+    def __init__(self, session, key, *, chain=(), mechanism=None):
+        mechanism = mechanism or (pk.ECDSA_SHA256 if key.key_type == "ec" else pk.RSA_PKCS1V15_SHA256)
+        certificate = _asn1(key.certificate)
+        super().__init__(
+            signing_cert=certificate,
+            cert_registry=SimpleCertificateStore.from_certs([certificate, *(_asn1(cert) for cert in chain)]),
+            signature_mechanism=algos.SignedDigestAlgorithm(_ALGORITHMS[mechanism]),
+        )
+        self.session = session
+        self.key = key
+        self.mechanism = mechanism
+
+    async def async_sign_raw(self, data, digest_algorithm, dry_run=False):
+        if digest_algorithm != "sha256":
+            raise pk.MechanismUnsupported(f"Only SHA-256 is signed with a token, not {digest_algorithm}.")
+        if dry_run:  # pyHanko sizes the signature's placeholder first: no token needed
+            return bytes(self.key.size)
+        return self.session.sign(self.key, data, self.mechanism)
+
+
+def _asn1(certificate):
+    """A ``cryptography`` certificate as pyHanko's asn1crypto wants it."""
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+@dataclasses.dataclass(frozen=True)
+class Appearance:
+    """What the visible signature shows (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+
+    kind: str  # INDIVIDUAL or ORGANIZATION
+    name: str  # the signer, or the organisation
+    signed_at: dt.datetime  # aware
+    title: str = ""  # an individual's position
+    body: str = ""  # an individual's body
+    image: bytes | None = None  # a handwritten signature (individual) or the seal (organisation), PNG/JPEG
+
+    def lines(self):
+        moment = self.signed_at.astimezone(PROVINCE_TZ)
+        when = moment.strftime("%H:%M:%S %d/%m/%Y ") + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+        if self.kind == ORGANIZATION:
+            return [f"Ký bởi: {self.name}", f"Thời gian ký: {when}"]
+        lines = [f"Người ký: {self.name}"]
+        if self.title:
+            lines.append(f"Chức vụ: {self.title}")
+        if self.body:
+            lines.append(f"Cơ quan: {self.body}")
+        lines.append(f"Thời gian ký: {when}")
+        return lines
+
+
+@functools.cache
+def stamp_font(path=FONT):
+    """The font file with every Vietnamese glyph, rescaled to 1000 units per em: pyHanko 0.38
+    writes the glyph widths of a 2048-unit font unscaled, and the text comes out twice as wide
+    and clipped (PLATFORM.md). Made once per process, in a temporary file."""
+    font = TTFont(path)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = Path(tempfile.mkdtemp(prefix="cks-font-")) / "stamp.ttf"
+    font.save(out)
+    return str(out)
+
+
+def stamp_style(appearance):
+    background = None
+    if appearance.image:
+        background = PdfImage(_pil_image(appearance.image))
+    return TextStampStyle(
+        stamp_text="\n".join(line.replace("%", "%%") for line in appearance.lines()),
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(stamp_font(), font_size=FONT_SIZE), font_size=FONT_SIZE
+        ),
+        background=background,
+        background_opacity=0.5 if appearance.kind == ORGANIZATION else 0.35,
+        border_width=0,
+    )
+
+
+def _pil_image(data):
+    from PIL import Image  # noqa: PLC0415 (Pillow comes with Odoo's requirements)
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def sign_pdf(
+    pdf,
+    signer,
+    *,
+    field_name,
+    appearance=None,
+    box=None,
+    page=-1,
+    timestamp_url=None,
+    reason=None,
+    location=None,
+):
+    """``pdf`` (bytes) with one more signature, added as an incremental update.
+
+    ``box`` (x1, y1, x2, y2 in points from the page's bottom left) places a visible signature
+    showing ``appearance``; without it the signature is invisible. PAdES B-B, or B-T when
+    ``timestamp_url`` names an RFC 3161 timestamp authority."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    if page < 0:
+        page = int(writer.root["/Pages"]["/Count"]) + page
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata,
+        signer=signer,
+        timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
+        stamp_style=stamp_style(appearance) if appearance and box else None,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box) if box else None,
+    )
+    out = pdf_signer.sign_pdf(writer)
+    return out.getvalue()
+
+
+def sign_pdfs(signer, documents, *, progress=None, **options):
+    """Several PDFs signed in one PIN session (``signer`` holds it), in order: ``documents`` is a
+    list of (pdf, field_name, appearance, box). All or nothing: the signed PDFs are returned only
+    when every one is signed; a failure (the token removed mid-batch) raises and returns none, so
+    that the caller stores nothing half-done. ``progress(done, total)`` after each."""
+    signed = []
+    for pdf, field_name, appearance, box in documents:
+        signed.append(sign_pdf(pdf, signer, field_name=field_name, appearance=appearance, box=box, **options))
+        if progress:
+            progress(len(signed), len(documents))
+    return signed
