@@ -7,4 +7,18 @@
     "license": "LGPL-3",
     "depends": ["cks_report"],
     "external_dependencies": {"python": ["PyKCS11", "pyhanko", "fontTools"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/cks_signing_rules.xml",
+        "views/cks_handover_views.xml",
+        "views/cks_request_batch_views.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "cks_signing/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "cks_signing/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -172,11 +172,15 @@ class CksHandover(models.Model):
             "handover",
             custodian=handover.receiver_id,
             reason=self.env._("Handover record %(name)s", name=handover.name),
-            document_ref=handover.name,
+            document_ref=handover._custody_document_ref(),
         )
         with flow.opened(self._name):
             handover.write({"state": "done", "confirmed_at": fields.Datetime.now()})
         handover.activity_ids.action_feedback(feedback=self.env._("Received"))
+
+    def _custody_document_ref(self):
+        """What the custody events of the handover name as their supporting document."""
+        return self.name
 
     @flow_action
     def action_refuse(self):

@@ -1,0 +1,4 @@
+from . import cks_signature
+from . import cks_signing_service
+from . import cks_handover
+from . import cks_request_batch

@@ -1,0 +1,240 @@
+import hashlib
+import os
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.cks_subscriber.lib import flow
+
+from ..lib import pdf_signing, pdf_validation
+from ..lib import pkcs11_connector as pk
+
+# System parameters, set by the system administrator (Settings → CKS: signing)
+PARAM_MODULE = "cks_signing.pkcs11_module"  # path of the PKCS#11 module of the server's tokens
+PARAM_SOFTHSM_CONF = "cks_signing.softhsm2_conf"  # SoftHSM2's configuration (demo and tests)
+PARAM_TRUST_ROOTS = "cks_signing.trust_roots"  # PEM certificates of the CAs trusted
+PARAM_TSA_URL = "cks_signing.tsa_url"  # an RFC 3161 timestamp authority: PAdES B-T
+
+
+def fingerprint(certificate):
+    """A certificate's SHA-256 fingerprint as cks.certificate keeps it (AA:BB:...)."""
+    return ":".join(f"{byte:02X}" for byte in certificate.fingerprint(hashes.SHA256()))
+
+
+class CksSigningService(models.AbstractModel):
+    """Signing on the server, with a token or HSM attached to it (an organisation seal kept in
+    the server room; SoftHSM2 in the demo and the tests): the PKCS#11 connector, the signer's
+    registered certificates, pyHanko, and the verification of every signature after signing.
+
+    The PIN is an argument, handed to the token and dropped: never a field, never logged."""
+
+    _name = "cks.signing.service"
+    _description = "Signing Service"
+
+    # ------------------------------------------------------------------ configuration
+    @api.model
+    def _param(self, name):
+        return self.env["ir.config_parameter"].sudo().get_param(name) or ""  # sudo: the signing set-up
+
+    @api.model
+    def _pkcs11(self):
+        path = self._param(PARAM_MODULE)
+        conf = self._param(PARAM_SOFTHSM_CONF)
+        if conf and not os.environ.get("SOFTHSM2_CONF"):
+            os.environ["SOFTHSM2_CONF"] = conf  # read by SoftHSM2 when it is first loaded
+        try:
+            return pk.Pkcs11Module(path)
+        except pk.Pkcs11Error as error:
+            raise UserError(self._message(error)) from None
+
+    @api.model
+    def _trust_roots(self):
+        pem = self._param(PARAM_TRUST_ROOTS).encode()
+        try:
+            return x509.load_pem_x509_certificates(pem) if pem.strip() else []
+        except ValueError:
+            raise UserError(
+                self.env._(
+                    "The trusted CA certificates of the signing settings are not valid PEM: ask the administrator."
+                )
+            ) from None
+
+    @api.model
+    def server_tokens(self):
+        """The tokens attached to the server, for the signing dialog: label, serial, model and
+        whether the next wrong PIN locks them."""
+        return [
+            {
+                "label": token.label,
+                "serial": token.serial,
+                "model": token.model,
+                "count_low": token.pin.count_low,
+                "final_try": token.pin.final_try,
+                "locked": token.pin.locked,
+                "protected_auth_path": token.protected_auth_path,
+            }
+            for token in self._tokens()
+        ]
+
+    @api.model
+    def _tokens(self):
+        try:
+            return self._pkcs11().tokens()
+        except pk.Pkcs11Error as error:
+            raise UserError(self._message(error)) from None
+
+    # ------------------------------------------------------------------ messages
+    @api.model
+    def _message(self, error):
+        """What a connector error tells the user, in their language."""
+        token = error.details.get("token") or ""
+        messages = {
+            "module_not_found": self.env._(
+                "The signing module of the server's tokens is not installed or not configured (%(path)s): "
+                "ask the administrator.",
+                path=error.details.get("path") or "-",
+            ),
+            "no_token": self.env._("The token is not plugged into the server: plug it in and try again."),
+            "wrong_pin": self.env._("Wrong PIN: nothing was signed. One more wrong PIN locks the token.")
+            if getattr(error, "flags", None) and error.flags.final_try
+            else self.env._("Wrong PIN: nothing was signed."),
+            "final_try": self.env._(
+                "Token %(token)s: one more wrong PIN locks it. Confirm that you want to try again.", token=token
+            ),
+            "pin_locked": self.env._(
+                "The PIN of token %(token)s is locked: it must be unblocked before it signs again.", token=token
+            ),
+            "key_not_found": self.env._("The token holds no key for this signature: nothing was signed."),
+            "certificate_not_found": self.env._(
+                "The token holds a key without its certificate: nothing was signed. Ask the administrator."
+            ),
+            "mechanism_unsupported": self.env._("The token cannot make this kind of signature: nothing was signed."),
+            "token_removed": self.env._(
+                "The token was removed while signing: nothing was stored. Plug it in and sign again."
+            ),
+            "token_busy": self.env._("The token is signing for someone else right now: try again in a moment."),
+        }
+        return messages.get(error.code) or self.env._("The token refused to sign: %(error)s", error=str(error))
+
+    # ------------------------------------------------------------------ signing
+    @api.model
+    def _sign(self, pdf, *, token_serial, pin, certificates, appearance, field_name, box, final_try_confirmed=False):
+        """``pdf`` with one more signature made on the server's token ``token_serial``, with the
+        key of one of ``certificates`` (cks.certificate records the signer may use); every
+        signature of the result is then verified. Returns (signed pdf, the cks.certificate used).
+        Nothing is stored here: the caller stores the result once all went well."""
+        registered = {cert.fingerprint_sha256: cert for cert in certificates if cert.fingerprint_sha256}
+        if not registered:
+            raise UserError(
+                self.env._(
+                    "No valid certificate with its file is registered for this signer: register the "
+                    "certificate (its .cer file) on the subscriber first."
+                )
+            )
+        roots = self._trust_roots()
+        module = self._pkcs11()
+        try:
+            token = module.find_token(serial=token_serial)
+            with module.session(token, pin, final_try_confirmed=final_try_confirmed) as session:
+                pairs = [pair for pair in session.key_pairs() if fingerprint(pair.certificate) in registered]
+                if not pairs:
+                    raise UserError(
+                        self.env._(
+                            "Token %(token)s holds no key of a certificate registered for this signer: "
+                            "sign with your own token.",
+                            token=token.label,
+                        )
+                    )
+                key = pairs[0]
+                signer = pdf_signing.TokenSigner(session, key, chain=roots)
+                signed = pdf_signing.sign_pdf(
+                    pdf,
+                    signer,
+                    field_name=field_name,
+                    appearance=appearance,
+                    box=box,
+                    timestamp_url=self._param(PARAM_TSA_URL) or None,
+                )
+        except pk.Pkcs11Error as error:
+            raise UserError(self._message(error)) from None
+        finally:
+            del pin
+        self._verify(signed, roots)
+        return signed, registered[fingerprint(key.certificate)]
+
+    @api.model
+    def _verify(self, pdf, roots=None):
+        """Every signature of ``pdf`` intact, valid and trusted, or a UserError saying which is not."""
+        try:
+            reports = pdf_validation.validate_pdf(pdf, self._trust_roots() if roots is None else roots)
+        except pdf_validation.NotASignedPdf as error:
+            raise UserError(self.env._("The signed file cannot be verified: %(error)s", error=str(error))) from None
+        for report in reports:
+            if not report.ok:
+                raise UserError(
+                    self.env._(
+                        "The signature of %(signer)s does not verify (intact: %(intact)s, trusted: %(trusted)s): "
+                        "nothing was stored.",
+                        signer=report.signer,
+                        intact=report.intact,
+                        trusted=report.trusted,
+                    )
+                )
+        return reports
+
+    @api.model
+    def _record(self, record, signed, *, role, kind, certificate, file_name, declaration=False, token_serial=""):
+        """The signed file kept on ``record`` and its signature in the ledger (the flow's step)."""
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()  # sudo: the signed form is kept on the record whose step this is
+            .create(
+                {
+                    "name": file_name,
+                    "raw": signed,
+                    "mimetype": "application/pdf",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                }
+            )
+        )
+        Signature = self.env["cks.signature"].sudo()  # sudo: the ledger is written by the step alone
+        sequence = Signature.search_count([("res_model", "=", record._name), ("res_id", "=", record.id)]) + 1
+        with flow.opened("cks.signature"):
+            return Signature.create(
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "document_name": record.display_name,
+                    "sequence": sequence,
+                    "role": role,
+                    "kind": kind,
+                    "user_id": self.env.uid,
+                    "signed_at": fields.Datetime.now(),
+                    "certificate_subject": certificate.subject_cn,
+                    "certificate_serial": certificate.serial,
+                    "certificate_issuer": certificate.issuer_cn,
+                    "certificate_id": certificate.id,
+                    "file_sha256": hashlib.sha256(signed).hexdigest(),
+                    "attachment_id": attachment.id,
+                    "declaration": declaration or False,
+                    "where": "server",
+                    "token_serial": token_serial,
+                }
+            )
+
+    @api.model
+    def _certificates_of(self, user, kind="individual", body=None):
+        """The valid registered certificates ``user`` may sign with: their own (an individual
+        subscriber linked to them), or their body's organisation certificate they are responsible for."""
+        Certificate = self.env["cks.certificate"].sudo()  # sudo: the signer's own certificates
+        if kind == "organization":
+            domain = [("subscriber_id.responsible_user_id", "=", user.id), ("kind", "=", "organization")]
+            if body:
+                domain.append(("subscriber_id.body_id", "=", body.id))
+        else:
+            domain = [("subscriber_id.user_id", "=", user.id), ("kind", "=", "individual")]
+        return Certificate.search([*domain, ("state", "=", "valid")])
