@@ -94,6 +94,7 @@ cat >&2 <<EOT
         vanthu     Trần Thị Bình            Người quản lý thiết bị / Văn thư
         thuebao    Nguyễn Văn An            Thuê bao
         thanhtra   Vũ Quang Huy             Thanh tra, kiểm tra
+[cks] Demo signing tokens on the server (SoftHSM2): hieupv, vanthu.vp, thutruong, stttt-seal; PIN 123456
 
 EOT
 # In a subshell that returns at once, so the server has no child process to wait for.

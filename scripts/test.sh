@@ -15,7 +15,7 @@ rm -f "$OUT/odoo.log" "$OUT/pytest.xml"
 
 cleanup() {
     dropdb --if-exists "$DB" 2>/dev/null || say "could not drop the test database $DB"
-    rm -rf "$LOCAL/data/filestore/$DB"
+    rm -rf "$LOCAL/data/filestore/$DB" "$LOCAL/data/cks-softhsm/$DB"  # its files, its demo tokens
 }
 trap cleanup EXIT INT TERM
 

@@ -13,6 +13,9 @@
         "views/cks_handover_views.xml",
         "views/cks_request_batch_views.xml",
     ],
+    "demo": [
+        "demo/cks_signing_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "cks_signing/static/src/**/*",

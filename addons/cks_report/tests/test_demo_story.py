@@ -1,4 +1,5 @@
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval, time
 
 from odoo.addons.cks_subscriber.tests.cks_common import DemoMixin
 
@@ -20,26 +21,31 @@ class TestDemoStory(DemoMixin, TransactionCase):
 
     def test_the_demo_records_carry_their_printed_forms(self):
         expected = {
-            "cks.handover": (self.env["cks.handover"].search([("state", "=", "done")]), "Mau14-"),
-            "cks.loss.report": (self.env["cks.loss.report"].search([("state", "=", "confirmed")]), "Mau15-"),
+            "cks.handover": (self.env["cks.handover"].search([("state", "=", "done")]), "form_14"),
+            "cks.loss.report": (self.env["cks.loss.report"].search([("state", "=", "confirmed")]), "form_15"),
             "cks.request.batch": (
                 self.env["cks.request.batch"].search([("state", "in", ("sent", "closed"))]),
-                "CongVan-",
+                "batch_letter",
             ),
-            "cks.periodic.report": (self.env["cks.periodic.report"].search([("state", "=", "done")]), "BaoCao-CKS-"),
+            "cks.periodic.report": (self.env["cks.periodic.report"].search([("state", "=", "done")]), "periodic"),
             "cks.request": (
                 self.env["cks.request"].search(
                     [("state", "not in", ("draft", "cancelled")), ("request_type", "!=", "recovery")]
                 ),
-                "YeuCau-",
+                "request_form",
             ),
         }
-        for model, (records, prefix) in expected.items():
+        for model, (records, report_name) in expected.items():
             self.assertTrue(records, model)
+            report = self.env.ref(f"cks_report.action_report_{report_name}")
             for record in records:
-                kept = self.env["ir.attachment"].search([("res_model", "=", model), ("res_id", "=", record.id)])
+                # the print kept under the name the report gives it (a record may keep other files)
+                name = safe_eval(report.attachment, {"object": record, "time": time})
+                kept = self.env["ir.attachment"].search(
+                    [("res_model", "=", model), ("res_id", "=", record.id), ("name", "=", name)]
+                )
                 self.assertEqual(len(kept), 1, f"{model} {record.display_name}")
-                self.assertTrue(kept.name.startswith(prefix) and kept.name.endswith(".pdf"), kept.name)
+                self.assertTrue(kept.name.endswith(".pdf"), kept.name)
                 self.assertEqual(kept.mimetype, "application/pdf")
                 text = pdf_text_unspaced(kept.raw)  # a real PDF, whose text names the record
                 number = record.reference if model == "cks.request.batch" else record.name  # a letter's own number

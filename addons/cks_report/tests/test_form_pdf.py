@@ -4,7 +4,6 @@ import io
 
 from pypdf import PdfReader
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.cks_token_asset.tests.token_common import TokenCase
@@ -17,18 +16,7 @@ class TestFormPdf(TokenCase, HttpCase):
     def test_form_14_as_a_real_pdf_keeps_its_diacritics(self):
         self.users["custodian"].name = "Trần Thị Bình"
         self.users["officer"].name = "Nguyễn Văn Đức"
-        handover = (
-            self.env["cks.handover"]
-            .with_user(self.users["custodian"])
-            .create(
-                {
-                    "place": "Phòng Văn thư",
-                    "receiver_id": self.users["officer"].id,
-                    "line_ids": [Command.create({"token_id": self.token_a.id})],
-                }
-            )
-        )
-        handover.action_submit()
+        handover = self.submitted_handover()
         pdf, kind = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)

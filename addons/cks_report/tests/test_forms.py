@@ -17,19 +17,11 @@ class TestForms(TokenCase):
         super().setUpClass()
         cls.users["custodian"].name = "Trần Thị Bình"
         cls.users["officer"].name = "Lê Văn Cường"
-        cls.handover = (
-            cls.env["cks.handover"]
-            .with_user(cls.users["custodian"])
-            .create(
-                {
-                    "place": "Phòng Văn thư, Sở Thông tin và Truyền thông",
-                    "receiver_id": cls.users["officer"].id,
-                    "remarks": "Kèm phong bì mã PIN niêm phong",
-                    "line_ids": [Command.create({"token_id": cls.token_a.id, "accessories": "Vỏ hộp, dây đeo"})],
-                }
-            )
+        cls.handover = cls.submitted_handover(
+            "Phòng Văn thư, Sở Thông tin và Truyền thông",
+            line={"accessories": "Vỏ hộp, dây đeo"},
+            remarks="Kèm phong bì mã PIN niêm phong",
         )
-        cls.handover.action_submit()
 
     def draft(self, **vals):
         return (

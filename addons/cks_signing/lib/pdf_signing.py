@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import itertools
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pypdf import PdfReader
 
 from . import pkcs11_connector as pk
 
@@ -145,6 +147,29 @@ def _pil_image(data):
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+# Each signer's column of a printed form (cks_report.form_footer) reads its title, then
+# "(Ký, ghi rõ họ tên)", then the space for the signature (28 mm), then the name.
+SIGN_HERE = "(Ký,"
+SIGN_HERE_HALF_WIDTH = 35  # points: half the width of "(Ký, ghi rõ họ tên)" in 11 pt italic
+
+
+def signature_boxes(pdf, width=150, height=56):
+    """The signature spaces of the form's last page, left to right, as (x1, y1, x2, y2) boxes
+    under each "(Ký, ghi rõ họ tên)"; [] when the page has none (the caller then places it)."""
+    page = PdfReader(io.BytesIO(pdf)).pages[-1]
+    found = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.lstrip().startswith(SIGN_HERE):
+            found.append((cm[0] * tm[4] + cm[2] * tm[5] + cm[4], cm[1] * tm[4] + cm[3] * tm[5] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    centers = [(x + SIGN_HERE_HALF_WIDTH, y) for x, y in sorted(found)]
+    if len(centers) > 1:  # side by side columns: the boxes do not overlap
+        width = min(width, min(b[0] - a[0] for a, b in itertools.pairwise(centers)) - 8)
+    return [(cx - width / 2, y - 8 - height, cx + width / 2, y - 8) for cx, y in centers]
 
 
 def sign_pdf(

@@ -8,7 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.cks_request.models.cks_request_batch import CksRequestBatch as BaseBatch
-from odoo.addons.cks_subscriber.lib import flow
 from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
 from odoo.addons.cks_token_asset.models.cks_token import lock_rows_nowait
 
@@ -16,8 +15,9 @@ from ..lib import pdf_signing, pdf_validation
 from .cks_signature import DECLARATIONS
 from .cks_signing_service import fingerprint
 
-# On the letter (A4, points from the bottom left): the head's signature under "THỦ TRƯỞNG...",
-# the organisation's signature over its left part, where the seal goes on paper.
+# On the letter (A4, points from the bottom left), when its signature space cannot be found: the
+# head's signature under "THỦ TRƯỞNG...", the organisation's over its left part (where the seal
+# goes on paper).
 BOXES = {"head": (360, 24, 585, 78), "organization": (300, 82, 480, 132)}
 
 
@@ -29,11 +29,12 @@ class CksRequestBatch(models.Model):
     clerk declares the document a scan of a paper original signed and sealed by that person
     (Bắc Giang Điều 9.1), or a copy made by the body; the declaration is kept with the signature."""
 
-    _inherit = "cks.request.batch"
+    _name = "cks.request.batch"
+    _inherit = ["cks.request.batch", "cks.signed.document"]
     _flow_fields = (*BaseBatch._flow_fields, "signed_file_id")
+    _cks_report = "cks_report.action_report_batch_letter"
+    _cks_file_prefix = "CongVan"
 
-    signed_file_id = fields.Many2one("ir.attachment", "Signed Letter", readonly=True, copy=False)
-    cks_signature_ids = fields.One2many("cks.signature", compute="_compute_signatures", string="Digital Signatures")
     signature_state = fields.Selection(
         [("none", "Not Signed"), ("head", "Signed by the Head"), ("sealed", "Signed by the Organisation")],
         compute="_compute_signatures",
@@ -60,30 +61,11 @@ class CksRequestBatch(models.Model):
 
     @api.depends("signed_file_id")
     def _compute_signatures(self):
-        Signature = self.env["cks.signature"].sudo()  # sudo: the signatures of a letter the reader may see
         for batch in self:
-            signatures = Signature.search([("res_model", "=", self._name), ("res_id", "=", batch.id)])
-            batch.cks_signature_ids = signatures
-            roles = set(signatures.mapped("role"))
+            roles = set(batch._cks_signatures().mapped("role"))
             batch.signature_state = "sealed" if "organization" in roles else "head" if "head" in roles else "none"
 
     # ------------------------------------------------------------------ helpers
-    def _cks_printed_letter(self):
-        """The printed letter: its kept print, else a new one (kept too)."""
-        self.ensure_one()
-        name = f"CongVan-{(self.name or '').replace('/', '-')}.pdf"
-        kept = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)], limit=1
-        )
-        if kept:
-            return kept.raw
-        pdf, _kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)  # the PDF itself, also in a test
-            ._render_qweb_pdf("cks_report.action_report_batch_letter", self.ids)
-        )
-        return pdf
-
     def _cks_take_for_signing(self):
         self.ensure_one()
         batch = self.sudo()  # sudo: the letter of the signer's body, locked for their step
@@ -107,23 +89,7 @@ class CksRequestBatch(models.Model):
             for report, cert in zip(reports, signers, strict=True)
         )
 
-    def _cks_file_name(self, suffix):
-        return f"CongVan-{(self.name or '').replace('/', '-')}-{suffix}.pdf"
-
     # ------------------------------------------------------------------ dialogs
-    def _cks_dialog(self, method, title, declarations=None):
-        self.ensure_one()
-        params = {"model": self._name, "res_id": self.id, "method": method, "title": title}
-        if declarations:
-            params["declarations"] = declarations
-        return {
-            "type": "ir.actions.client",
-            "tag": "cks_signing.sign_dialog",
-            "name": self.env._("Sign %(name)s", name=self.display_name),
-            "target": "new",
-            "params": params,
-        }
-
     def action_cks_sign_head_dialog(self):
         return self._cks_dialog(
             "action_cks_sign_head", self.env._("Letter %(name)s: the head's signature", name=self.display_name)
@@ -149,36 +115,21 @@ class CksRequestBatch(models.Model):
             )
         if batch.signature_state != "none":
             raise UserError(self.env._("This letter is already signed."))
-        Service = self.env["cks.signing.service"]
-        person = self.env["cks.form.print"]._person(user)
-        signed, certificate = Service._sign(
-            batch._cks_printed_letter(),
+        pdf = batch._cks_printed()
+        batch._cks_add_signature(
+            pdf,
+            role="head",
+            kind="individual",
+            certificates=self.env["cks.signing.service"]._certificates_of(user),
+            appearance=batch._cks_personal_appearance(user),
+            box=_box(pdf, "head"),
+            file_suffix="ky-thu-truong",
             token_serial=token_serial,
             pin=pin,
-            certificates=Service._certificates_of(user),
-            appearance=pdf_signing.Appearance(
-                kind=pdf_signing.INDIVIDUAL,
-                name=person["name"],
-                title=person["position"],
-                body=person["body"],
-                signed_at=dt.datetime.now(dt.UTC),
-            ),
             field_name="Signature1",
-            box=BOXES["head"],
             final_try_confirmed=final_try_confirmed,
         )
         del pin
-        signature = Service._record(
-            batch,
-            signed,
-            role="head",
-            kind="individual",
-            certificate=certificate,
-            file_name=batch._cks_file_name("ky-thu-truong"),
-            token_serial=token_serial,
-        )
-        with flow.opened(self._name):
-            batch.write({"signed_file_id": signature.attachment_id.id})
         return True
 
     @flow_action
@@ -219,33 +170,36 @@ class CksRequestBatch(models.Model):
         elif declaration == "scan_of_original":
             pdf = _pdf_from_upload(self.env, scan)
         else:  # a copy made by the body: of the letter as it stands
-            pdf = batch.signed_file_id.raw if batch.signed_file_id else batch._cks_printed_letter()
-        signed, certificate = Service._sign(
+            pdf = batch.signed_file_id.raw if batch.signed_file_id else batch._cks_printed()
+        batch._cks_add_signature(
             pdf,
-            token_serial=token_serial,
-            pin=pin,
+            role="organization",
+            kind="organization",
             certificates=certificates,
             appearance=pdf_signing.Appearance(
                 kind=pdf_signing.ORGANIZATION, name=batch.body_id.name, signed_at=dt.datetime.now(dt.UTC)
             ),
+            box=_box(pdf, "organization"),
+            file_suffix="ky-co-quan",
+            token_serial=token_serial,
+            pin=pin,
             field_name="SignatureOrganization",
-            box=BOXES["organization"],
             final_try_confirmed=final_try_confirmed,
+            declaration=declaration,
         )
         del pin
-        signature = Service._record(
-            batch,
-            signed,
-            role="organization",
-            kind="organization",
-            certificate=certificate,
-            file_name=batch._cks_file_name("ky-co-quan"),
-            declaration=declaration,
-            token_serial=token_serial,
-        )
-        with flow.opened(self._name):
-            batch.write({"signed_file_id": signature.attachment_id.id})
         return True
+
+
+def _box(pdf, role):
+    """The head's signature in the right half of his signature space on the letter, the
+    organisation's in the left half (on paper the seal overlaps the signature's left part)."""
+    spaces = pdf_signing.signature_boxes(pdf)
+    if not spaces:
+        return BOXES[role]
+    x1, y1, x2, y2 = spaces[-1]
+    center = (x1 + x2) / 2
+    return (center - 6, y1, center + 144, y2) if role == "head" else (center - 150, y1, center - 12, y2)
 
 
 def _pdf_from_upload(env, scan):

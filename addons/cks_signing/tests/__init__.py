@@ -2,3 +2,4 @@ from . import test_module
 from . import test_handover_signing
 from . import test_tours
 from . import test_batch_signing
+from . import test_demo_story

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..lib import pdf_validation
-from .signing_common import TOKENS, SigningCase
+from .signing_common import SigningCase
 
 
 @tagged("post_install", "-at_install")
@@ -37,11 +37,11 @@ class TestBatchSigning(SigningCase):
         return self.env["cks.request.batch"].browse(action["res_id"])
 
     def sign_head(self, batch, token="stranger", pin=None):
-        return batch.with_user(self.users["head"]).action_cks_sign_head(self.serials[token], pin or TOKENS[token])
+        return batch.with_user(self.users["head"]).action_cks_sign_head(self.serials[token], pin or self.pins[token])
 
     def seal(self, batch, declaration="personal_signature", scan=None, user="custodian"):
         return batch.with_user(self.users[user]).action_cks_seal(
-            self.serials["seal"], TOKENS["seal"], declaration=declaration, scan=scan
+            self.serials["seal"], self.pins["seal"], declaration=declaration, scan=scan
         )
 
     def signatures(self, batch):
@@ -79,13 +79,13 @@ class TestBatchSigning(SigningCase):
         with self.assertRaisesRegex(UserError, "Only the clerk who keeps the organisation certificate"):
             self.seal(batch, declaration="copy_by_body", user="officer")
         with self.assertRaisesRegex(UserError, "The head of .* signs its letters"):
-            batch.with_user(self.users["officer"]).action_cks_sign_head(self.serials["stranger"], TOKENS["stranger"])
+            batch.with_user(self.users["officer"]).action_cks_sign_head(self.serials["stranger"], self.pins["stranger"])
         self.assertFalse(self.signatures(batch))
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)  # nothing printed or kept
 
     def test_a_declared_scan_or_copy_is_sealed_with_its_declaration(self):
         batch = self.letter()
-        scan = batch._cks_printed_letter()  # standing in for the scan of the signed paper letter
+        scan = batch._cks_printed()  # standing in for the scan of the signed paper letter
         self.seal(batch, declaration="scan_of_original", scan=base64.b64encode(scan))
         signature = self.signatures(batch)
         self.assertEqual((signature.role, signature.declaration), ("organization", "scan_of_original"))

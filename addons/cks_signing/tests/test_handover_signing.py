@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..lib import pdf_validation
-from .signing_common import TOKENS, SigningCase
+from .signing_common import SigningCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,7 +17,7 @@ class TestHandoverSigning(SigningCase):
     def sign(self, handover, role, token=None, pin=None):
         user = self.users["custodian" if role == "giver" else "officer"]
         token = token or role
-        return handover.with_user(user).action_cks_sign(self.serials[token], pin or TOKENS[token])
+        return handover.with_user(user).action_cks_sign(self.serials[token], pin or self.pins[token])
 
     def signatures(self, handover):
         return self.env["cks.signature"].search([("res_model", "=", "cks.handover"), ("res_id", "=", handover.id)])
@@ -54,9 +54,9 @@ class TestHandoverSigning(SigningCase):
         with self.assertRaisesRegex(UserError, "Wrong PIN: nothing was signed"):
             self.sign(handover, "giver", pin="000000")
         with self.assertRaisesRegex(UserError, "holds no key of a certificate registered for this signer"):
-            self.sign(handover, "giver", token="receiver", pin=TOKENS["receiver"])
+            self.sign(handover, "giver", token="receiver", pin=self.pins["receiver"])
         with self.assertRaisesRegex(UserError, "Only the giver and the receiver sign"):
-            handover.with_user(self.users["head"]).action_cks_sign(self.serials["giver"], TOKENS["giver"])
+            handover.with_user(self.users["head"]).action_cks_sign(self.serials["giver"], self.pins["giver"])
         self.assertFalse(self.signatures(handover))
         self.assertEqual((handover.state, handover.signature_state), ("waiting", "none"))
         self.assertEqual(self.env["ir.attachment"].search_count([]), attachments + 1)  # the print of Mẫu 14 only

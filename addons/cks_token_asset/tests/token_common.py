@@ -1,3 +1,5 @@
+from odoo import Command
+
 from odoo.addons.cks_subscriber.tests.cks_common import CksCase
 
 
@@ -15,6 +17,24 @@ class TokenCase(CksCase):
         )
         cls.token_b = Token.create({"serial": "VT-0002"})
         cls.token_b._transition("issue", body=cls.dept_b, reason="Cấp cho Sở Tài chính")
+
+    @classmethod
+    def submitted_handover(cls, place="Phòng Văn thư", line=None, **vals):
+        """A handover record of device A from the custodian to the officer, submitted."""
+        handover = (
+            cls.env["cks.handover"]
+            .with_user(cls.users["custodian"])
+            .create(
+                {
+                    "place": place,
+                    "receiver_id": cls.users["officer"].id,
+                    "line_ids": [Command.create({"token_id": cls.token_a.id, **(line or {})})],
+                    **vals,
+                }
+            )
+        )
+        handover.action_submit()
+        return handover
 
     def verify(self):
         return self.env["cks.custody.verification"]._run()

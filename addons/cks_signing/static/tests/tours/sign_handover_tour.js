@@ -1,7 +1,8 @@
 import { registry } from "@web/core/registry";
 
 // The giver (a test user) signs a submitted handover record with his token on the server:
-// the button opens the signing dialog, he picks his token ("giver") and types its PIN.
+// the button opens the signing dialog, he picks his token ("hieupv", one of the demo's SoftHSM2
+// tokens, tests/signing_common.py) and types its PIN (the demo's, in the README).
 // Run by tests/test_tours.py, which checks the signature afterwards.
 registry.category("web_tour.tours").add("cks_signing_handover_tour", {
     steps: () => [
@@ -19,7 +20,7 @@ registry.category("web_tour.tours").add("cks_signing_handover_tour", {
             content: "Pick the giver's token",
             trigger: ".modal .o_cks_sign_token:has(option)",
             run(helpers) {
-                const option = [...helpers.anchor.options].find((opt) => opt.textContent.trim().startsWith("giver "));
+                const option = [...helpers.anchor.options].find((opt) => opt.textContent.trim().startsWith("hieupv "));
                 return helpers.select(option.value);
             },
         },
@@ -40,7 +41,7 @@ registry.category("web_tour.tours").add("cks_signing_handover_tour", {
         {
             content: "Type the right PIN",
             trigger: ".modal .o_cks_sign_pin",
-            run: "edit 246810",
+            run: "edit 123456",
         },
         {
             content: "Sign",
