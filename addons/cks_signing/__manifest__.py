@@ -10,6 +10,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/cks_signing_rules.xml",
+        "views/cks_signature_check_views.xml",
         "views/cks_handover_views.xml",
         "views/cks_request_batch_views.xml",
     ],

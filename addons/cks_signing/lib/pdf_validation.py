@@ -97,6 +97,11 @@ def validate_pdf(pdf, trust_roots, *, fetch=False, moment=None):
             status = validate_pdf_signature(signature, context("soft-fail"))
         except (SignatureValidationError, ValueError) as error:
             raise NotASignedPdf(f"Signature {signature.field_name!r} cannot be read ({error}).") from None
+        except (KeyError, IndexError, TypeError, AttributeError, PdfReadError) as error:
+            # a damaged file: pyHanko cannot even compare its revisions
+            raise NotASignedPdf(
+                f"This PDF is damaged: signature {signature.field_name!r} cannot be checked ({type(error).__name__})."
+            ) from None
         certificate = status.signing_cert
         revoked_at = None
         if status.revocation_details is not None:

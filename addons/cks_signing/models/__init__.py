@@ -4,3 +4,4 @@ from . import cks_signed_document
 from . import cks_handover
 from . import cks_request_batch
 from . import cks_demo_story
+from . import cks_signature_check
