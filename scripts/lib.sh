@@ -21,6 +21,11 @@ as_root() {
     else die "'$*' needs root: run as root or install sudo"; fi
 }
 
+# db_exists NAME: whether PostgreSQL has a database of that name.
+db_exists() {
+    [ -n "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
+}
+
 # Odoo's own modules that the five CKS modules need (their manifests' "depends" outside CKS).
 ODOO_DEPENDS="mail,base_import,base_install_request,resource"
 
@@ -43,8 +48,7 @@ new_database() {
     mkdir -p "$templates/filestore" "$LOCAL/data/filestore"
     (
         flock 9
-        if [ -z "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$template'")" ] \
-            || [ ! -d "$templates/filestore/$template" ]; then
+        if ! db_exists "$template" || [ ! -d "$templates/filestore/$template" ]; then
             say "making this machine's template database $template: Odoo's own modules with demo data (once, about 25 s)"
             dropdb --if-exists "$template" && dropdb --if-exists "$template.new"
             rm -rf "$templates/filestore/$template" "$templates/filestore/$template.new"

@@ -59,7 +59,7 @@ stamp="$LOCAL/run-$DB.stamp"
 sources="$(cd "$ROOT" && find addons -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)"
 if [ "$installed" != 5 ]; then
     log="$LOCAL/run-$DB-install.log"
-    if [ -z "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
+    if ! db_exists "$DB"; then
         new_database "$DB"
         say "creating database $DB: the five modules with demo data, Vietnamese loaded (about 25 s)"
     else

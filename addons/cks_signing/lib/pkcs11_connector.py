@@ -165,8 +165,16 @@ class KeyPair:
 
 
 # ---------------------------------------------------------------------------------- module
-_modules = {}
+_modules = {}  # path: (PyKCS11Lib, RLock)
 _modules_lock = threading.Lock()
+
+
+def is_loaded(path):
+    """Whether the PKCS#11 module at ``path`` is already loaded in this process (SoftHSM2 then
+    keeps the configuration and the tokens it saw when it was loaded)."""
+    return path in _modules
+
+
 # One signing session per token at a time in this process: PKCS#11 logs in per application, not
 # per session (a second session would find the token logged in without giving its PIN, and one
 # session's logout ends the others' login). Sessions on different tokens run side by side.
@@ -184,8 +192,7 @@ class Pkcs11Module:
     def __init__(self, path):
         self.path = path
         with _modules_lock:
-            lib = _modules.get(path)
-            if lib is None:
+            if path not in _modules:
                 if not path or not os.path.isfile(path):
                     raise ModuleNotFound(f"PKCS#11 module not found: {path or '(no path configured)'}", path=path)
                 lib = PyKCS11.PyKCS11Lib()
@@ -193,9 +200,10 @@ class Pkcs11Module:
                     lib.load(path)
                 except PyKCS11.PyKCS11Error as error:
                     raise ModuleNotFound(f"PKCS#11 module could not be loaded: {path} ({error})", path=path) from None
-                _modules[path] = lib
-        self.lib = lib
-        self.lock = threading.RLock()  # slot listing and session opening
+                _modules[path] = (lib, threading.RLock())
+        # the library and its lock for slot listing and session opening, shared by every
+        # Pkcs11Module of this path in the process
+        self.lib, self.lock = _modules[path]
 
     # -------------------------------------------------------------- tokens
     def _pin_flags(self, slot):

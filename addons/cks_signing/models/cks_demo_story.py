@@ -44,7 +44,7 @@ class CksDemoStory(models.AbstractModel):
         if not path:
             return  # SoftHSM2 is not installed: the demo has no signatures (make setup installs it)
         self._speak_vietnamese(["cks_subscriber", "cks_token_asset", "cks_request", "cks_report", "cks_signing"])
-        loaded = path in pk._modules  # SoftHSM2 already loaded in this process: its store stays
+        loaded = pk.is_loaded(path)  # SoftHSM2 already loaded in this process: its store stays
         store = None if loaded else self._demo_softhsm_store()
         if not loaded:
             for label in DEMO_TOKENS:

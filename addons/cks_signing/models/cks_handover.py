@@ -40,10 +40,10 @@ class CksHandover(models.Model):
             awaited = {"none": handover.giver_id, "giver": handover.sudo().receiver_id}.get(handover.signature_state)
             handover.cks_can_sign = handover.state == "waiting" and awaited == self.env.user
 
-    @api.depends("signed_file_id", "state")
+    @api.depends("cks_signature_ids")
     def _compute_signatures(self):
         for handover in self:
-            signatures = handover._cks_signatures()
+            signatures = handover.cks_signature_ids
             handover.signed_sha256 = signatures[-1:].file_sha256 or False
             roles = set(signatures.mapped("role"))
             handover.signature_state = (

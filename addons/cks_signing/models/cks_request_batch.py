@@ -59,10 +59,10 @@ class CksRequestBatch(models.Model):
                 and bool(Service._certificates_of(self.env.user, "organization", batch.body_id))
             )
 
-    @api.depends("signed_file_id")
+    @api.depends("cks_signature_ids")
     def _compute_signatures(self):
         for batch in self:
-            roles = set(batch._cks_signatures().mapped("role"))
+            roles = set(batch.cks_signature_ids.mapped("role"))
             batch.signature_state = "sealed" if "organization" in roles else "head" if "head" in roles else "none"
 
     # ------------------------------------------------------------------ helpers

@@ -24,12 +24,12 @@ class CksSignedDocument(models.AbstractModel):
 
     @api.depends("signed_file_id")
     def _compute_cks_signature_ids(self):
+        """The document's signatures, in order."""
+        Signature = self.env["cks.signature"].sudo()  # sudo: of a document the reader may see
         for document in self:
-            document.cks_signature_ids = document._cks_signatures()
-
-    def _cks_signatures(self):
-        """The document's signatures, in order (sudo: of a document the reader may see)."""
-        return self.env["cks.signature"].sudo().search([("res_model", "=", self._name), ("res_id", "=", self.id)])
+            document.cks_signature_ids = Signature.search(
+                [("res_model", "=", self._name), ("res_id", "=", document.id)]
+            )
 
     def _cks_file_name(self, suffix=""):
         number = (self.name or "").replace("/", "-")

@@ -30,7 +30,7 @@ def shared_store():
         path = hsm.softhsm_module()
         if not path:
             raise RuntimeError("SoftHSM2 is not installed (Debian package softhsm2: make setup installs it)")
-        if path not in pk._modules:
+        if not pk.is_loaded(path):
             store = hsm.SoftHsmStore(tempfile.mkdtemp(prefix="cks-softhsm-odoo-"))
             for label in DEMO_TOKENS:
                 store.init_token(label, DEMO_PIN)
