@@ -87,6 +87,8 @@ def softhsm(tmp_path_factory):
         "pdf_person": "202020",
         "pdf_seal": "303030",
         "pdf_batch": "404040",
+        "agent": "505050",
+        "agent_ec": "606060",
     }
     for label, pin in tokens.items():
         store.init_token(label, pin)

@@ -165,11 +165,19 @@ def test_a_timestamp_authority_makes_it_pades_b_t(softhsm, pki):
     try:
         url = f"http://127.0.0.1:{server.server_port}/"
         pdf = signed(softhsm, "pdf_person", blank_pdf(), "Signature1", timestamp_url=url)
+        # interrupted signing (the signing agent's path): prepared without the key, signed on
+        # the token, finished with the timestamp
+        prepared = ps.prepare_signature(blank_pdf(), pki["pdf_person"], chain=[ca.certificate], field_name="S1")
+        module = softhsm["module"]
+        with module.session(module.find_token(label="pdf_person"), softhsm["pins"]["pdf_person"]) as session:
+            value = session.sign(session.find_key(), prepared.signed_attributes)
+        interrupted = ps.finish_signature(prepared, value, pki["pdf_person"], chain=[ca.certificate], timestamp_url=url)
     finally:
         server.shutdown()
-    (report,) = pv.validate_pdf(pdf, [ca.certificate])
-    assert report.ok and report.timestamp is not None
-    assert abs((report.timestamp - dt.datetime.now(dt.UTC)).total_seconds()) < 60
+    for document in (pdf, interrupted):
+        (report,) = pv.validate_pdf(document, [ca.certificate])
+        assert report.ok and report.timestamp is not None
+        assert abs((report.timestamp - dt.datetime.now(dt.UTC)).total_seconds()) < 60
 
 
 def test_a_batch_is_signed_in_one_session_or_not_at_all(softhsm, pki):

@@ -12,16 +12,18 @@ Plain Python, importable without Odoo.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import io
 import itertools
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from asn1crypto import algos
+from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from fontTools.ttLib import TTFont
@@ -31,6 +33,8 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -172,6 +176,30 @@ def signature_boxes(pdf, width=150, height=56):
     return [(cx - width / 2, y - 8 - height, cx + width / 2, y - 8) for cx, y in centers]
 
 
+def _pdf_signer(signer, *, field_name, appearance, box, page, timestamp_url, reason=None, location=None):
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+    )
+    return signers.PdfSigner(
+        metadata,
+        signer=signer,
+        timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
+        stamp_style=stamp_style(appearance) if appearance and box else None,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box) if box else None,
+    )
+
+
+def _writer(pdf, page):
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    if page < 0:
+        page = int(writer.root["/Pages"]["/Count"]) + page
+    return writer, page
+
+
 def sign_pdf(
     pdf,
     signer,
@@ -189,25 +217,98 @@ def sign_pdf(
     ``box`` (x1, y1, x2, y2 in points from the page's bottom left) places a visible signature
     showing ``appearance``; without it the signature is invisible. PAdES B-B, or B-T when
     ``timestamp_url`` names an RFC 3161 timestamp authority."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    if page < 0:
-        page = int(writer.root["/Pages"]["/Count"]) + page
-    metadata = signers.PdfSignatureMetadata(
+    writer, page = _writer(pdf, page)
+    pdf_signer = _pdf_signer(
+        signer,
         field_name=field_name,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
+        appearance=appearance,
+        box=box,
+        page=page,
+        timestamp_url=timestamp_url,
         reason=reason,
         location=location,
     )
-    pdf_signer = signers.PdfSigner(
-        metadata,
-        signer=signer,
-        timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
-        stamp_style=stamp_style(appearance) if appearance and box else None,
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box) if box else None,
+    return pdf_signer.sign_pdf(writer).getvalue()
+
+
+# ---------------------------------------------------------------------------------- interrupted
+@dataclasses.dataclass(frozen=True)
+class PreparedSignature:
+    """A signature prepared for a signer elsewhere (the signing agent on the signer's computer):
+    the PDF with its signature field and a placeholder, the digest of its byte range, and the
+    CMS signed attributes whose DER the signer's key signs. Plain values: kept between requests."""
+
+    pdf: bytes
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attributes: bytes
+
+    @property
+    def data_sha256(self):
+        """SHA-256 (hex) of what the key signs: the request token names it."""
+        return hashlib.sha256(self.signed_attributes).hexdigest()
+
+
+def _external_signer(certificate, chain, signature=None):
+    certificate = _asn1(certificate)
+    key_size = (certificate.public_key.bit_size + 7) // 8
+    return signers.ExternalSigner(
+        signing_cert=certificate,
+        cert_registry=SimpleCertificateStore.from_certs([certificate, *(_asn1(cert) for cert in chain)]),
+        # an ECDSA signature (DER) is at most 9 bytes longer than twice the key size
+        signature_value=signature or bytes(key_size * 2 + 9 if certificate.public_key.algorithm == "ec" else key_size),
+        signature_mechanism=algos.SignedDigestAlgorithm(
+            _ALGORITHMS[pk.ECDSA_SHA256 if certificate.public_key.algorithm == "ec" else pk.RSA_PKCS1V15_SHA256]
+        ),
     )
-    out = pdf_signer.sign_pdf(writer)
-    return out.getvalue()
+
+
+def prepare_signature(pdf, certificate, *, chain=(), field_name, appearance=None, box=None, page=-1):
+    """The first half of pyHanko's interrupted signing: ``pdf`` with a new signature field and
+    its placeholder, ready for the key of ``certificate`` (a ``cryptography`` certificate) to sign
+    ``signed_attributes`` elsewhere (RSA PKCS#1 v1.5 / SHA-256, or ECDSA / SHA-256 for an EC key).
+    No key is needed here. ``finish_signature`` embeds the signature."""
+    writer, page = _writer(pdf, page)
+    signer = _external_signer(certificate, chain)
+    pdf_signer = _pdf_signer(signer, field_name=field_name, appearance=appearance, box=box, page=page, timestamp_url=None)
+
+    async def prepare():
+        digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(writer)
+        attributes = await signer.signed_attrs(digest.document_digest, "sha256", use_pades=True)
+        return digest, output, attributes
+
+    digest, output, attributes = asyncio.run(prepare())
+    return PreparedSignature(
+        pdf=output.getvalue(),
+        document_digest=digest.document_digest,
+        reserved_start=digest.reserved_region_start,
+        reserved_end=digest.reserved_region_end,
+        signed_attributes=attributes.dump(),
+    )
+
+
+def finish_signature(prepared, signature, certificate, *, chain=(), timestamp_url=None):
+    """The second half: the signed PDF, ``signature`` (the raw signature value of
+    ``prepared.signed_attributes`` by the key of ``certificate``) embedded as a CMS signature in
+    the placeholder; with a timestamp (PAdES B-T) when ``timestamp_url`` is given. The caller
+    verifies the result: a wrong signature value gives a PDF whose signature does not verify."""
+    signer = _external_signer(certificate, chain, signature)
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
+
+    async def finish():
+        signed_data = await signer.async_sign_prescribed_attributes(
+            "sha256", signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes), timestamper=timestamper
+        )
+        output = io.BytesIO(prepared.pdf)
+        await PdfTBSDocument.async_finish_signing(
+            output,
+            PreparedByteRangeDigest(prepared.document_digest, prepared.reserved_start, prepared.reserved_end),
+            signed_data,
+        )
+        return output.getvalue()
+
+    return asyncio.run(finish())
 
 
 def sign_pdfs(signer, documents, *, progress=None, **options):

@@ -250,6 +250,20 @@ class Pkcs11Module:
             raise NoToken(f"{len(tokens)} tokens match label {label!r}: name the serial too.", label=label)
         return tokens[0]
 
+    def certificates(self, token):
+        """The certificates on ``token`` (a TokenInfo) readable without its PIN (public objects,
+        as tokens keep certificates): (CKA_ID, label, certificate), for a signer to choose one."""
+        with self.lock:
+            try:
+                handle = self.lib.openSession(token.slot, PyKCS11.CKF_SERIAL_SESSION)
+            except PyKCS11.PyKCS11Error as error:
+                raise _translate(error, "opening a session") from None
+        session = SigningSession(self, token, handle)
+        try:
+            return session._certificates()
+        finally:
+            session._close()
+
     @contextmanager
     def session(self, token, pin, *, final_try_confirmed=False):
         """A logged-in session on ``token`` (a TokenInfo), closed on exit whatever happens.
