@@ -5,10 +5,11 @@ CKS_DB ?= cks
 CKS_PORT ?= 8069
 export CKS_DB CKS_PORT
 
-.PHONY: help setup run test lint shell master-password clean
+.PHONY: help setup run agent test lint shell master-password clean
 
 help:
 	@echo "make run              set up everything, create database $(CKS_DB) with demo data, serve http://127.0.0.1:$(CKS_PORT)"
+	@echo "make agent            the signing agent with the demo's tokens, for signing 'on this computer' (after make run)"
 	@echo "make test             set up, lint, run pytest and Odoo's tests on a throwaway database"
 	@echo "make lint             ruff and pylint-odoo on addons/ and tests/"
 	@echo "make setup            only install what is missing (Debian packages, Odoo 19, .venv, PostgreSQL)"
@@ -21,6 +22,9 @@ setup:
 
 run:
 	@bash scripts/run.sh
+
+agent:
+	@bash scripts/agent.sh
 
 test:
 	@bash scripts/test.sh

@@ -83,6 +83,13 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ]; then
     echo "$sources" > "$stamp"
 fi
 
+# The demo is served at this address: Odoo's origin, which the signing agent (make agent) accepts.
+psql -qAt -d "$DB" -v url="http://127.0.0.1:$PORT" >/dev/null <<'SQL'
+INSERT INTO ir_config_parameter (key, value, create_date, write_date) VALUES
+    ('web.base.url', :'url', now(), now()), ('web.base.url.freeze', 'True', now(), now())
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = now();
+SQL
+
 cat >&2 <<EOT
 
 [cks] CKS is starting on  http://127.0.0.1:$PORT   (database $DB; Ctrl-C stops it)
@@ -95,6 +102,7 @@ cat >&2 <<EOT
         thuebao    Nguyễn Văn An            Thuê bao
         thanhtra   Vũ Quang Huy             Thanh tra, kiểm tra
 [cks] Demo signing tokens on the server (SoftHSM2): hieupv, vanthu.vp, thutruong, stttt-seal; PIN 123456
+[cks] To sign "on this computer" instead, start the signing agent in another terminal: make agent
 
 EOT
 # In a subshell that returns at once, so the server has no child process to wait for.

@@ -2,3 +2,4 @@
 # computer without Odoo (``python -m cks_signing.lib.signing_agent``) and imports only ``lib``.
 if __name__.startswith("odoo.addons."):
     from . import models
+    from . import wizard

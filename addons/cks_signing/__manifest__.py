@@ -13,6 +13,7 @@
         "views/cks_signature_check_views.xml",
         "views/cks_handover_views.xml",
         "views/cks_request_batch_views.xml",
+        "views/cks_signing_agent_views.xml",
     ],
     "demo": [
         "demo/cks_signing_demo.xml",

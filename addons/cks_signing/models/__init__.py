@@ -5,3 +5,4 @@ from . import cks_handover
 from . import cks_request_batch
 from . import cks_demo_story
 from . import cks_signature_check
+from . import cks_signing_request

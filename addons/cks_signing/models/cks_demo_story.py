@@ -82,6 +82,7 @@ class CksDemoStory(models.AbstractModel):
             )
         self._sign_demo_handover(serials)
         self._sign_demo_letter(serials)
+        self.env["cks.signing.service"]._agent_key()  # the key of the agent's request tokens (make agent)
 
     @api.model
     def _sign_demo_handover(self, serials):

@@ -24,6 +24,7 @@ class CksHandover(models.Model):
     _flow_fields = (*BaseHandover._flow_fields, "signed_file_id")
     _cks_report = "cks_report.action_report_form_14"
     _cks_file_prefix = "Mau14"
+    _cks_steps = {"action_cks_sign": "_cks_plan_sign"}
 
     signed_sha256 = fields.Char("SHA-256 of the Signed Record", compute="_compute_signatures")
     signature_state = fields.Selection(
@@ -63,13 +64,26 @@ class CksHandover(models.Model):
         return super().action_confirm_receipt()
 
     def action_cks_sign_dialog(self):
-        """The dialog that asks for the token and its PIN (static/src/sign_dialog)."""
-        return self._cks_dialog("action_cks_sign", self.env._("Handover record %(name)s (Form 14)", name=self.name))
+        """The dialog that asks for the token and its PIN (static/src/sign_dialog): for this
+        record, or for those of the selected records that await the user's signature."""
+        records = self._cks_awaiting("cks_can_sign")
+        if len(records) == 1:
+            return records._cks_dialog(
+                "action_cks_sign", self.env._("Handover record %(name)s (Form 14)", name=records.name)
+            )
+        return records._cks_dialog("action_cks_sign", self.env._("Handover records (Form 14)"))
+
+    def _cks_document_title(self):
+        return self.env._("Handover record (Form 14)")
 
     @flow_action
     def action_cks_sign(self, token_serial, pin, final_try_confirmed=False):
         """Sign the record with the token ``token_serial`` on the server: the giver first, once the
         record is submitted; then the receiver, whose signature completes the handover."""
+        return self._cks_sign_on_server("action_cks_sign", token_serial, pin, final_try_confirmed)
+
+    def _cks_plan_sign(self, declaration=None, scan=None):
+        """The giver's signature once the record is submitted, then the receiver's."""
         self.ensure_one()
         user = self.env.user
         if user == self.sudo().receiver_id:
@@ -83,7 +97,6 @@ class CksHandover(models.Model):
                 raise UserError(self.env._("Submit the record before signing it."))
         else:
             raise UserError(self.env._("Only the giver and the receiver sign the handover record."))
-        Service = self.env["cks.signing.service"]
         if role == "giver":
             if handover.signed_file_id:
                 raise UserError(self.env._("The giver has already signed this record."))
@@ -92,26 +105,24 @@ class CksHandover(models.Model):
             if handover.signature_state != "giver":
                 raise UserError(self.env._("The giver signs the record first."))
             pdf = handover.signed_file_id.raw
-        handover._cks_add_signature(
-            pdf,
-            role=role,
-            kind="individual",
-            certificates=Service._certificates_of(user),
-            appearance=handover._cks_personal_appearance(user),
-            box=_box(pdf, role),
-            file_suffix="ky-2-ben" if role == "receiver" else "ky-ben-giao",
-            token_serial=token_serial,
-            pin=pin,
-            field_name=f"Signature{2 if role == 'receiver' else 1}",
-            final_try_confirmed=final_try_confirmed,
-        )
-        del pin
-        if role == "receiver":
-            # both signatures verified (the service checks every one after signing): the receipt
-            # is confirmed, its custody events naming the signed file by its SHA-256
+        return handover, {
+            "pdf": pdf,
+            "role": role,
+            "kind": "individual",
+            "certificates": self.env["cks.signing.service"]._certificates_of(user),
+            "appearance": handover._cks_personal_appearance(user),
+            "box": _box(pdf, role),
+            "file_suffix": "ky-2-ben" if role == "receiver" else "ky-ben-giao",
+            "field_name": f"Signature{2 if role == 'receiver' else 1}",
+        }
+
+    def _cks_signed(self, signature):
+        """The receiver's signature completes the handover: both signatures verified (every one
+        is checked after signing), the receipt is confirmed, its custody events naming the
+        signed file by its SHA-256."""
+        if signature.role == "receiver":
             with flow.opened("cks.handover.signing"):
-                handover.with_user(user).action_confirm_receipt()
-        return True
+                self.with_user(signature.user_id).action_confirm_receipt()
 
 
 def _box(pdf, role):

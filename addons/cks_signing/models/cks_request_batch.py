@@ -34,6 +34,7 @@ class CksRequestBatch(models.Model):
     _flow_fields = (*BaseBatch._flow_fields, "signed_file_id")
     _cks_report = "cks_report.action_report_batch_letter"
     _cks_file_prefix = "CongVan"
+    _cks_steps = {"action_cks_sign_head": "_cks_plan_head", "action_cks_seal": "_cks_plan_seal"}
 
     signature_state = fields.Selection(
         [("none", "Not Signed"), ("head", "Signed by the Head"), ("sealed", "Signed by the Organisation")],
@@ -91,22 +92,43 @@ class CksRequestBatch(models.Model):
 
     # ------------------------------------------------------------------ dialogs
     def action_cks_sign_head_dialog(self):
-        return self._cks_dialog(
-            "action_cks_sign_head", self.env._("Letter %(name)s: the head's signature", name=self.display_name)
+        records = self._cks_awaiting("cks_can_sign_head")
+        return records._cks_dialog(
+            "action_cks_sign_head",
+            self.env._("Letter %(name)s: the head's signature", name=records.display_name)
+            if len(records) == 1
+            else self.env._("Letters to the CA: the head's signature"),
         )
 
     def action_cks_seal_dialog(self):
+        records = self._cks_awaiting("cks_can_seal")
         labels = dict(self.env["cks.signature"]._fields["declaration"]._description_selection(self.env))
-        return self._cks_dialog(
+        return records._cks_dialog(
             "action_cks_seal",
-            self.env._("Letter %(name)s: the organisation's signature", name=self.display_name),
+            self.env._("Letter %(name)s: the organisation's signature", name=records.display_name)
+            if len(records) == 1
+            else self.env._("Letters to the CA: the organisation's signature"),
             declarations=[[value, labels[value]] for value, _label in DECLARATIONS],
         )
+
+    def _cks_document_title(self):
+        return self.env._("Letter to the CA (%(form)s)", form=self.form or "")
 
     # ------------------------------------------------------------------ steps
     @flow_action
     def action_cks_sign_head(self, token_serial, pin, final_try_confirmed=False):
         """The head of the sending body signs the letter with his personal certificate."""
+        return self._cks_sign_on_server("action_cks_sign_head", token_serial, pin, final_try_confirmed)
+
+    @flow_action
+    def action_cks_seal(self, token_serial, pin, declaration=None, scan=None, final_try_confirmed=False):
+        """The clerk adds the organisation's signature last, saying what the document is:
+        ``declaration`` one of DECLARATIONS; ``scan`` (base64 PDF) for a scan of a paper original."""
+        return self._cks_sign_on_server(
+            "action_cks_seal", token_serial, pin, final_try_confirmed, declaration=declaration, scan=scan
+        )
+
+    def _cks_plan_head(self, declaration=None, scan=None):
         batch = self._cks_take_for_signing()
         user = self.env.user
         if user != batch.body_id.head_user_id:
@@ -116,26 +138,18 @@ class CksRequestBatch(models.Model):
         if batch.signature_state != "none":
             raise UserError(self.env._("This letter is already signed."))
         pdf = batch._cks_printed()
-        batch._cks_add_signature(
-            pdf,
-            role="head",
-            kind="individual",
-            certificates=self.env["cks.signing.service"]._certificates_of(user),
-            appearance=batch._cks_personal_appearance(user),
-            box=_box(pdf, "head"),
-            file_suffix="ky-thu-truong",
-            token_serial=token_serial,
-            pin=pin,
-            field_name="Signature1",
-            final_try_confirmed=final_try_confirmed,
-        )
-        del pin
-        return True
+        return batch, {
+            "pdf": pdf,
+            "role": "head",
+            "kind": "individual",
+            "certificates": self.env["cks.signing.service"]._certificates_of(user),
+            "appearance": batch._cks_personal_appearance(user),
+            "box": _box(pdf, "head"),
+            "file_suffix": "ky-thu-truong",
+            "field_name": "Signature1",
+        }
 
-    @flow_action
-    def action_cks_seal(self, token_serial, pin, declaration=None, scan=None, final_try_confirmed=False):
-        """The clerk adds the organisation's signature last, saying what the document is:
-        ``declaration`` one of DECLARATIONS; ``scan`` (base64 PDF) for a scan of a paper original."""
+    def _cks_plan_seal(self, declaration=None, scan=None):
         batch = self._cks_take_for_signing()
         user = self.env.user
         Service = self.env["cks.signing.service"]
@@ -171,24 +185,19 @@ class CksRequestBatch(models.Model):
             pdf = _pdf_from_upload(self.env, scan)
         else:  # a copy made by the body: of the letter as it stands
             pdf = batch.signed_file_id.raw if batch.signed_file_id else batch._cks_printed()
-        batch._cks_add_signature(
-            pdf,
-            role="organization",
-            kind="organization",
-            certificates=certificates,
-            appearance=pdf_signing.Appearance(
+        return batch, {
+            "pdf": pdf,
+            "role": "organization",
+            "kind": "organization",
+            "certificates": certificates,
+            "appearance": pdf_signing.Appearance(
                 kind=pdf_signing.ORGANIZATION, name=batch.body_id.name, signed_at=dt.datetime.now(dt.UTC)
             ),
-            box=_box(pdf, "organization"),
-            file_suffix="ky-co-quan",
-            token_serial=token_serial,
-            pin=pin,
-            field_name="SignatureOrganization",
-            final_try_confirmed=final_try_confirmed,
-            declaration=declaration,
-        )
-        del pin
-        return True
+            "box": _box(pdf, "organization"),
+            "file_suffix": "ky-co-quan",
+            "field_name": "SignatureOrganization",
+            "declaration": declaration,
+        }
 
 
 def _box(pdf, role):

@@ -1,8 +1,10 @@
 import datetime as dt
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.cks_subscriber.lib import flow
+from odoo.addons.cks_subscriber.models.cks_input_guard import flow_action
 
 from ..lib import pdf_signing
 
@@ -16,6 +18,11 @@ class CksSignedDocument(models.AbstractModel):
     _description = "Digitally Signed Document"
     _cks_report = ""  # xmlid of the report whose print is signed
     _cks_file_prefix = ""  # the print's file name prefix, e.g. "Mau14"
+    # the signing steps (public methods, on the server's tokens) and the method that plans each:
+    # ``_cks_plan_x(declaration=None, scan=None)`` checks that it is the user's turn, locks the
+    # record and returns (the record, the plan: pdf, role, kind, certificates, appearance, box,
+    # file_suffix, field_name, declaration); the same plan serves the signing agent
+    _cks_steps: dict[str, str] = {}
 
     signed_file_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
     cks_signature_ids = fields.One2many(
@@ -51,18 +58,40 @@ class CksSignedDocument(models.AbstractModel):
         return pdf
 
     def _cks_dialog(self, method, title, declarations=None):
-        """The signing dialog (static/src/sign_dialog) calling ``method`` with a token and its PIN."""
-        self.ensure_one()
-        params = {"model": self._name, "res_id": self.id, "method": method, "title": title}
+        """The signing dialog (static/src/sign_dialog) signing the records ``self``, one or many
+        (then in one PIN session through the signing agent), with step ``method``."""
+        params = {
+            "model": self._name,
+            "res_ids": self.ids,
+            "documents": [[record.id, record.display_name] for record in self],
+            "method": method,
+            "title": title,
+        }
         if declarations:
             params["declarations"] = declarations
         return {
             "type": "ir.actions.client",
             "tag": "cks_signing.sign_dialog",
-            "name": self.env._("Sign %(name)s", name=self.display_name),
+            "name": self.env._("Sign %(name)s", name=self.display_name)
+            if len(self) == 1
+            else self.env._("Sign %(count)s documents", count=len(self)),
             "target": "new",
             "params": params,
         }
+
+    def _cks_awaiting(self, flag):
+        """``self`` when one record (its step refuses with a reason if it is not the user's
+        turn); of several selected, those whose ``flag`` says the user's signature is awaited."""
+        if len(self) <= 1:
+            return self
+        records = self.filtered(flag)
+        if not records:
+            raise UserError(self.env._("None of the selected documents awaits your signature."))
+        return records
+
+    def _cks_document_title(self):
+        """What the signing agent shows the signer: the kind of document (its number apart)."""
+        return self._description
 
     def _cks_personal_appearance(self, user):
         """What the visible signature of ``user`` shows: name, position, body and the time."""
@@ -84,16 +113,55 @@ class CksSignedDocument(models.AbstractModel):
         token_serial = signing["token_serial"]
         signed, certificate = Service._sign(pdf, certificates=certificates, appearance=appearance, box=box, **signing)
         signing.clear()  # the PIN, dropped
-        signature = Service._record(
-            self,
+        return self._cks_keep(
             signed,
             role=role,
             kind=kind,
             certificate=certificate,
-            file_name=self._cks_file_name(file_suffix),
+            file_suffix=file_suffix,
             declaration=declaration,
+            where="server",
             token_serial=token_serial,
+        )
+
+    def _cks_keep(self, signed, *, file_suffix, **signature):
+        """The verified signed file kept as the document's, its signature in the ledger."""
+        signature = self.env["cks.signing.service"]._record(
+            self, signed, file_name=self._cks_file_name(file_suffix), **signature
         )
         with flow.opened(self._name):
             self.write({"signed_file_id": signature.attachment_id.id})
         return signature
+
+    def _cks_signed(self, signature):
+        """After a signature is kept: the flow's next step, if the signature makes one (hook)."""
+
+    def _cks_sign_on_server(self, step, token_serial, pin, final_try_confirmed=False, **step_args):
+        """The step ``step`` signed with the server's token ``token_serial``."""
+        self.ensure_one()
+        record, plan = getattr(self, self._cks_steps[step])(**step_args)
+        signature = record._cks_add_signature(
+            **plan, token_serial=token_serial, pin=pin, final_try_confirmed=final_try_confirmed
+        )
+        del pin
+        record._cks_signed(signature)
+        return True
+
+    # ------------------------------------------------------------------ the signing agent
+    @flow_action
+    def action_cks_agent_prepare(self, step, fingerprints, declaration=None, scan=None):
+        """Prepare the signature of step ``step`` for the signing agent on the user's computer:
+        the document with its signature placeholder (pyHanko's interrupted signing), for the key
+        of one of the user's registered certificates among ``fingerprints`` (those the agent
+        found on the plugged-in tokens). Returns what the page relays to the agent: the request
+        token Odoo issued and the data to sign; ``cks.signing.request.action_finish`` embeds
+        the signature. No PIN comes here."""
+        self.ensure_one()
+        if step not in self._cks_steps:
+            raise UserError(self.env._("This document has no such signing step."))
+        record, plan = getattr(self, self._cks_steps[step])(declaration=declaration, scan=scan)
+        return self.env["cks.signing.request"]._prepare(record, step, plan, fingerprints, scan=scan)
+
+    def _cks_replan(self, step, declaration=None, scan=None):
+        """The plan of ``step`` again, when the agent's signature comes back."""
+        return getattr(self, self._cks_steps[step])(declaration=declaration, scan=scan)

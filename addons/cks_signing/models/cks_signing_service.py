@@ -1,5 +1,8 @@
+import base64
 import hashlib
+import json
 import os
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -9,7 +12,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.cks_subscriber.lib import flow
 
-from ..lib import pdf_signing, pdf_validation
+from ..lib import agent_token, pdf_signing, pdf_validation, signing_agent
 from ..lib import pkcs11_connector as pk
 
 # System parameters, set by the system administrator (Settings → CKS: signing)
@@ -17,6 +20,9 @@ PARAM_MODULE = "cks_signing.pkcs11_module"  # path of the PKCS#11 module of the 
 PARAM_SOFTHSM_CONF = "cks_signing.softhsm2_conf"  # SoftHSM2's configuration (demo and tests)
 PARAM_TRUST_ROOTS = "cks_signing.trust_roots"  # PEM certificates of the CAs trusted
 PARAM_TSA_URL = "cks_signing.tsa_url"  # an RFC 3161 timestamp authority: PAdES B-T
+PARAM_AGENT_URL = "cks_signing.agent_url"  # where the page finds the signing agent (loopback)
+PARAM_AGENT_KEY = "cks_signing.agent_key"  # Ed25519 private key (PEM) of the request tokens, made once
+DEFAULT_AGENT_URL = f"http://127.0.0.1:{signing_agent.DEFAULT_PORT}"
 
 
 def fingerprint(certificate):
@@ -61,6 +67,48 @@ class CksSigningService(models.AbstractModel):
                     "The trusted CA certificates of the signing settings are not valid PEM: ask the administrator."
                 )
             ) from None
+
+    @api.model
+    def _x509(self, certificate):
+        """The ``cryptography`` certificate of a cks.certificate (its registered file)."""
+        data = base64.b64decode(certificate.sudo().file or b"")  # sudo: the signer's own registered certificate
+        try:
+            return x509.load_der_x509_certificate(data)
+        except ValueError:
+            return x509.load_pem_x509_certificate(data)
+
+    # ------------------------------------------------------------------ the signing agent
+    @api.model
+    def _origin(self):
+        """This Odoo's origin (scheme://host[:port]) as browsers send it: what the agent accepts."""
+        url = urlsplit(self._param("web.base.url") or "")
+        return f"{url.scheme}://{url.netloc}"
+
+    @api.model
+    def _agent_key(self):
+        """The Ed25519 key that signs the agent's request tokens: made once, kept in the system
+        parameters (readable by the administrator alone)."""
+        ICP = self.env["ir.config_parameter"].sudo()  # sudo: the key is the server's
+        pem = ICP.get_param(PARAM_AGENT_KEY)
+        if not pem:
+            pem = agent_token.private_pem(agent_token.new_key())
+            ICP.set_param(PARAM_AGENT_KEY, pem)
+        return agent_token.load_private(pem)
+
+    @api.model
+    def agent_settings(self):
+        """Where the signing dialog finds the agent on the user's computer."""
+        return {"url": self._param(PARAM_AGENT_URL) or DEFAULT_AGENT_URL}
+
+    @api.model
+    def _agent_config(self):
+        """The agent's configuration file for the signers' computers: Odoo's origin and the
+        public half of the request-token key (nothing secret)."""
+        port = urlsplit(self._param(PARAM_AGENT_URL) or DEFAULT_AGENT_URL).port or signing_agent.DEFAULT_PORT
+        return json.dumps(
+            {"origin": self._origin(), "public_key": agent_token.public_pem(self._agent_key()), "port": port},
+            indent=2,
+        )
 
     @api.model
     def server_tokens(self):
@@ -186,7 +234,9 @@ class CksSigningService(models.AbstractModel):
         return reports
 
     @api.model
-    def _record(self, record, signed, *, role, kind, certificate, file_name, declaration=False, token_serial=""):
+    def _record(
+        self, record, signed, *, role, kind, certificate, file_name, declaration=False, token_serial="", where="server"
+    ):
         """The signed file kept on ``record`` and its signature in the ledger (the flow's step)."""
         attachment = (
             self.env["ir.attachment"]
@@ -221,8 +271,8 @@ class CksSigningService(models.AbstractModel):
                     "file_sha256": hashlib.sha256(signed).hexdigest(),
                     "attachment_id": attachment.id,
                     "declaration": declaration or False,
-                    "where": "server",
-                    "token_serial": token_serial,
+                    "where": where,
+                    "token_serial": token_serial or False,
                 }
             )
 

@@ -7,7 +7,7 @@ import base64
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..lib import pdf_validation
+from ..lib import pdf_validation, signing_agent
 from .signing_common import SigningCase
 
 
@@ -93,3 +93,35 @@ class TestBatchSigning(SigningCase):
         self.assertTrue(report.ok)
         with self.assertRaisesRegex(UserError, "already signed"):
             self.sign_head(batch)
+
+    def test_through_the_signing_agent_the_same_rules_hold(self):
+        """The head and the clerk sign on their own computers: the organisation's signature is
+        refused without a declaration, then added after the head's, the declaration kept."""
+        Service = self.env["cks.signing.service"]
+        agent = signing_agent.SigningAgent(
+            self.module, origin=Service._origin(), public_key=Service._agent_key().public_key(), out=lambda line: None
+        )
+        fingerprints = [
+            cert["fingerprint"] for token in agent.certificates() for cert in token["certificates"]
+        ]  # every token plugged in: Odoo picks the signer's own certificate
+
+        def sign(batch, user, step, role, **args):
+            prepared = batch.with_user(self.users[user]).action_cks_agent_prepare(step, fingerprints, **args)
+            answer = agent.sign([{"request": prepared["request"], "data": prepared["data"]}], self.pins[role])
+            request = self.env["cks.signing.request"].browse(prepared["request_id"]).with_user(self.users[user])
+            return request.action_finish(answer["signatures"][0])
+
+        batch = self.letter()
+        with self.assertRaisesRegex(UserError, "say whether it carries their personal digital signature"):
+            batch.with_user(self.users["custodian"]).action_cks_agent_prepare("action_cks_seal", fingerprints)
+        with self.assertRaisesRegex(UserError, "carries no verified personal signature of the head"):
+            sign(batch, "custodian", "action_cks_seal", "seal", declaration="personal_signature")
+        sign(batch, "head", "action_cks_sign_head", "stranger")
+        self.assertEqual(batch.signature_state, "head")
+        sign(batch, "custodian", "action_cks_seal", "seal", declaration="personal_signature")
+        self.assertEqual(batch.signature_state, "sealed")
+        signatures = self.signatures(batch)
+        self.assertEqual(signatures.mapped("where"), ["agent", "agent"])
+        self.assertEqual(signatures[-1].declaration, "personal_signature")
+        reports = pdf_validation.validate_pdf(batch.signed_file_id.raw, [self.ca.certificate])
+        self.assertEqual([report.signer for report in reports], [self.users["head"].name, self.dept_a.name])

@@ -1,0 +1,1 @@
+from . import cks_signing_agent_setup
