@@ -14,6 +14,7 @@
         "views/cks_handover_views.xml",
         "views/cks_request_batch_views.xml",
         "views/cks_signing_agent_views.xml",
+        "views/cks_subscriber_views.xml",
     ],
     "demo": [
         "demo/cks_signing_demo.xml",

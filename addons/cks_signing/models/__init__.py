@@ -6,3 +6,5 @@ from . import cks_request_batch
 from . import cks_demo_story
 from . import cks_signature_check
 from . import cks_signing_request
+from . import cks_subscriber
+from . import cks_province_profile

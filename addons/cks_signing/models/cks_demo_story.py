@@ -1,8 +1,11 @@
 import base64
+import io
+import math
 import os
 import shutil
 
 from cryptography.hazmat.primitives import serialization
+from PIL import Image, ImageDraw, ImageFont
 
 from odoo import api, models
 from odoo.tools import config
@@ -80,6 +83,8 @@ class CksDemoStory(models.AbstractModel):
                     "file_name": f"{label}.cer",
                 }
             )
+        seal = self.env.ref("cks_subscriber.sub_ht_org_stttt")
+        self._as("user_demo_quantri", seal).write({"stamp_image": base64.b64encode(demo_seal(seal.body_id.name))})
         self._sign_demo_handover(serials)
         self._sign_demo_letter(serials)
         self.env["cks.signing.service"]._agent_key()  # the key of the agent's request tokens (make agent)
@@ -113,3 +118,35 @@ class CksDemoStory(models.AbstractModel):
         self._as("user_demo_vanthu", letter).action_cks_seal(
             serials["stttt-seal"], DEMO_PIN, declaration="personal_signature"
         )
+
+
+def demo_seal(name):
+    """A round red seal for the demo (PNG): two rings, a star, the body's name across. Demo only: a
+    real seal image is scanned from the body's seal and uploaded on its organisation subscriber."""
+    size, red = 400, (200, 16, 32, 255)
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=red, width=14)
+    draw.ellipse((48, 48, size - 48, size - 48), outline=red, width=5)
+    center, outer, inner = size / 2, 50, 20
+    draw.polygon(
+        [
+            (
+                center + (outer if i % 2 == 0 else inner) * math.sin(i * math.pi / 5),
+                center - 62 - (outer if i % 2 == 0 else inner) * math.cos(i * math.pi / 5),
+            )
+            for i in range(10)
+        ],
+        fill=red,
+    )
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 22)
+    lines = [""]
+    for word in name.upper().split():
+        if lines[-1] and len(lines[-1]) + len(word) >= 16:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {word}".strip()
+    for number, line in enumerate(lines[:4]):
+        draw.text((center, center + 10 + 28 * number), line, font=font, fill=red, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -33,6 +33,14 @@ class CksHandover(models.Model):
         string="Digital Signatures State",
     )
     cks_can_sign = fields.Boolean("Your Signature Is Awaited", compute="_compute_cks_can_sign")
+    cks_signed_digitally = fields.Boolean(
+        "Signed Digitally by Rule", compute="_compute_cks_signed_digitally", help="The province's rule."
+    )
+
+    def _compute_cks_signed_digitally(self):
+        rule = self.env["cks.province.profile"]._get_current().handover_signed_digitally
+        for handover in self:
+            handover.cks_signed_digitally = rule
 
     @api.depends("state", "signed_file_id")
     @api.depends_context("uid")
@@ -59,8 +67,18 @@ class CksHandover(models.Model):
     @flow_action
     def action_confirm_receipt(self):
         """A record the giver signed digitally is confirmed by the receiver's signature."""
-        if self.sudo().signature_state == "giver" and not flow.is_open("cks.handover.signing"):
-            raise UserError(self.env._("The giver signed this record digitally: sign it to confirm the receipt."))
+        if not flow.is_open("cks.handover.signing"):
+            if self.sudo().signature_state == "giver":
+                raise UserError(
+                    self.env._("The giver signed this record digitally: sign it to confirm the receipt.")
+                )
+            if self.env["cks.province.profile"].sudo()._get_current().handover_signed_digitally:
+                raise UserError(
+                    self.env._(
+                        "In this province both parties sign the handover record digitally: the giver signs "
+                        "it first, then your signature confirms the receipt."
+                    )
+                )
         return super().action_confirm_receipt()
 
     def action_cks_sign_dialog(self):

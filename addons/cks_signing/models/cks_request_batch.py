@@ -1,6 +1,5 @@
 import base64
 import binascii
-import datetime as dt
 
 from cryptography import x509
 
@@ -190,9 +189,7 @@ class CksRequestBatch(models.Model):
             "role": "organization",
             "kind": "organization",
             "certificates": certificates,
-            "appearance": pdf_signing.Appearance(
-                kind=pdf_signing.ORGANIZATION, name=batch.body_id.name, signed_at=dt.datetime.now(dt.UTC)
-            ),
+            "appearance": batch._cks_seal_appearance(certificates[:1], batch.body_id),
             "box": _box(pdf, "organization"),
             "file_suffix": "ky-co-quan",
             "field_name": "SignatureOrganization",

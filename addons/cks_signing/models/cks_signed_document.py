@@ -1,3 +1,4 @@
+import base64
 import datetime as dt
 
 from odoo import api, fields, models
@@ -96,12 +97,24 @@ class CksSignedDocument(models.AbstractModel):
     def _cks_personal_appearance(self, user):
         """What the visible signature of ``user`` shows: name, position, body and the time."""
         person = self.env["cks.form.print"]._person(user)
+        subscriber = self.env["cks.subscriber"].sudo().search([("user_id", "=", user.id)], limit=1)  # sudo: own
         return pdf_signing.Appearance(
             kind=pdf_signing.INDIVIDUAL,
             name=person["name"],
             title=person["position"],
             body=person["body"],
             signed_at=dt.datetime.now(dt.UTC),
+            image=base64.b64decode(subscriber.stamp_image) if subscriber.stamp_image else None,
+        )
+
+    def _cks_seal_appearance(self, certificate, body):
+        """What the organisation's visible signature shows: its seal image, its name, the time."""
+        seal = certificate.sudo().subscriber_id.stamp_image  # sudo: the organisation the clerk signs for
+        return pdf_signing.Appearance(
+            kind=pdf_signing.ORGANIZATION,
+            name=body.name,
+            signed_at=dt.datetime.now(dt.UTC),
+            image=base64.b64decode(seal) if seal else None,
         )
 
     def _cks_add_signature(self, pdf, *, role, kind, certificates, appearance, box, file_suffix, **signing):

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..lib import pdf_validation, signing_agent
+from ..models.cks_demo_story import demo_seal
 from .signing_common import SigningCase
 
 
@@ -52,8 +53,15 @@ class TestBatchSigning(SigningCase):
         self.assertEqual(batch.state, "draft")
         self.sign_head(batch)
         self.assertEqual(batch.signature_state, "head")
+        head_signed = batch.signed_file_id.raw
+        printed = batch._cks_printed()
+        self.assertTrue(head_signed.startswith(printed))
+        self.assertNotIn(b"/Subtype /Image", head_signed[len(printed) :])  # the head has no signature image
+        # the organisation's seal image, drawn in its signature's box (NĐ 30/2020)
+        self.signers["seal"].subscriber_id.stamp_image = base64.b64encode(demo_seal(self.dept_a.name))
         self.seal(batch)
         self.assertEqual(batch.signature_state, "sealed")
+        self.assertIn(b"/Subtype /Image", batch.signed_file_id.raw[len(head_signed) :])
         reports = pdf_validation.validate_pdf(batch.signed_file_id.raw, [self.ca.certificate])
         self.assertEqual([report.signer for report in reports], [self.users["head"].name, self.dept_a.name])
         self.assertTrue(all(report.ok for report in reports))

@@ -94,3 +94,16 @@ class TestHandoverSigning(SigningCase):
             Signature.with_user(self.users["custodian"]).create(
                 {"res_model": "cks.handover", "res_id": handover.id, "role": "giver", "kind": "individual"}
             )
+
+    def test_a_province_that_signs_digitally_refuses_a_receipt_without_the_signatures(self):
+        profile = self.env["cks.province.profile"]._get_current_or_raise()
+        profile.handover_signed_digitally = True
+        handover = self.submitted_handover()
+        self.assertTrue(handover.cks_signed_digitally)
+        with self.assertRaisesRegex(UserError, "both parties sign the handover record digitally"):
+            handover.with_user(self.users["officer"]).action_confirm_receipt()
+        self.assertEqual(handover.state, "waiting")
+        self.sign(handover, "giver")
+        self.sign(handover, "receiver")  # the receiver's signature confirms the receipt
+        self.assertEqual((handover.state, handover.signature_state), ("done", "both"))
+        # without the rule a record signed on paper is confirmed with the button: cks_token_asset's tests
