@@ -34,15 +34,15 @@ for _addon in sorted(p.parent.parent.name for p in (ROOT / "addons").glob("*/lib
     _load_addon_lib(_addon)
 
 
-@pytest.fixture(scope="session")
-def server():
-    """Odoo serving the database `make test` built (CKS_TEST_DB), on a free port, for end-to-end tests."""
+def _serve(extra=(), log=None):
+    """Odoo serving the database `make test` built (CKS_TEST_DB) on a free port: yields its URL."""
     db = os.environ.get("CKS_TEST_DB")
     if not db:
         pytest.skip("needs CKS_TEST_DB, set by `make test`")
     port = subprocess.check_output([sys.executable, str(ROOT / "scripts/free-port.py")], text=True).strip()
+    command = [str(ROOT / "scripts/odoo"), "-d", db, "--db-filter", f"^{db}$", "--http-port", port]
     proc = subprocess.Popen(
-        [str(ROOT / "scripts/odoo"), "-d", db, "--db-filter", f"^{db}$", "--http-port", port, "--max-cron-threads=0"],
+        [*command, "--max-cron-threads=0", *extra, *(["--logfile", str(log)] if log else [])],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -64,6 +64,21 @@ def server():
     yield base
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """Odoo serving the database `make test` built (CKS_TEST_DB), on a free port, for end-to-end tests."""
+    yield from _serve()
+
+
+@pytest.fixture
+def verbose_server(tmp_path):
+    """Another Odoo on the same database, logging everything it can (every RPC and its answer) to a
+    file: (URL, log path)."""
+    log = tmp_path / "odoo-debug.log"
+    for base in _serve(["--log-level=debug_rpc_answer"], log):
+        yield base, log
 
 
 @pytest.fixture(scope="session")

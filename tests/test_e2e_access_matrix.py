@@ -24,6 +24,14 @@ Truyền thông (the first four demo users work there), "other" ones to Sở Tà
 requests are drafted, submitted and verified as admin and approved by the head of their body
 (thutruong; for Sở Tài chính a head made here, who approves nothing of Sở TTTT), since nobody
 approves a request they drafted or verified.
+Signatures are the demo's, since signing needs its tokens: "own" is the head's on the letter of
+Sở TTTT, "other" the giver's on a handover record of the Văn phòng. A signature check is its
+uploader's: "own" is one thuebao uploaded and checked, "other" one of a user of Sở Tài chính.
+A signature prepared for the signing agent is its signer's, made by the document's step for the
+certificates the agent finds on the tokens (the agent runs here on the demo's tokens, as ``make
+agent`` runs it): "own" is the head's on a new letter of Sở TTTT, "other" the giver's on a new
+handover record of the Văn phòng (its clerk, vanthu.vp); to store one, each role is given one of
+the head's, prepared on a letter of its own and signed by the agent with his token.
 
 After the matrix: the bad inputs of the request flow (a subscriber outside the drafter's scope, the
 drafter or verifier approving, a result for a request never sent, a letter mixing types or bodies,
@@ -31,11 +39,16 @@ a second approval), and two heads approving one request at the same moment.
 """
 
 import ast
+import base64
 import contextlib
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -139,6 +152,32 @@ MATRIX = """
 | Periodic report · protected fields | – | – | – | – | – | – |
 | Periodic report · flow: compute | – | – | ✓ | ✓ | ✓ | – |
 | Periodic report · flow: validate | – | – | ✓ | ✓ | ✓ | – |
+| Signature · read own | – | – | ✓ | ✓ | ✓ | ✓ |
+| Signature · read other | – | – | – | – | ✓ | ✓ |
+| Signature · write own | – | – | – | – | – | – |
+| Signature · unlink | – | – | – | – | – | – |
+| Signature · create | – | – | – | – | – | – |
+| Signature · protected fields | – | – | – | – | – | – |
+| Signature check · read own | ✓ | – | – | – | ✓ | ✓ |
+| Signature check · read other | – | – | – | – | ✓ | ✓ |
+| Signature check · write own | ✓ | – | – | – | – | – |
+| Signature check · unlink | – | – | – | – | – | – |
+| Signature check · create | ✓ | ✓ | ✓ | ✓ | ✓ | – |
+| Signature check · protected fields | – | – | – | – | – | – |
+| Signature check · flow: check | ✓ | ✓ | ✓ | ✓ | ✓ | – |
+| Signature check line · read own | ✓ | – | – | – | ✓ | ✓ |
+| Signature check line · read other | – | – | – | – | ✓ | ✓ |
+| Signature check line · write own | – | – | – | – | – | – |
+| Signature check line · unlink | – | – | – | – | – | – |
+| Signature check line · create | – | – | – | – | – | – |
+| Signature check line · protected fields | – | – | – | – | – | – |
+| Signing request · read own | – | – | – | ✓ | ✓ | ✓ |
+| Signing request · read other | – | – | – | – | ✓ | ✓ |
+| Signing request · write own | – | – | – | – | – | – |
+| Signing request · unlink | – | – | – | – | – | – |
+| Signing request · create | – | – | – | – | – | – |
+| Signing request · protected fields | – | – | – | – | – | – |
+| Signing request · flow: finish | – | – | – | ✓ | – | – |
 """
 
 ROLES = ("thuebao", "vanthu", "canbo", "thutruong", "quantri", "thanhtra")
@@ -180,6 +219,10 @@ MODELS = {
     "Certification request": "cks.request",
     "Request decision": "cks.request.decision",
     "Letter to the CA": "cks.request.batch",
+    "Signature": "cks.signature",
+    "Signature check": "cks.signature.check",
+    "Signature check line": "cks.signature.check.line",
+    "Signing request": "cks.signing.request",
 }
 # The field a read asks for, and the harmless field a write changes.
 READ_FIELD = {
@@ -199,6 +242,10 @@ READ_FIELD = {
     "Certification request": "name",
     "Request decision": "step",
     "Letter to the CA": "name",
+    "Signature": "role",
+    "Signature check": "name",
+    "Signature check line": "signer",
+    "Signing request": "state",
 }
 WRITE_FIELD = {
     "Managing body": "phone",
@@ -216,6 +263,10 @@ WRITE_FIELD = {
     "Certification request": "comment",
     "Request decision": "comment",
     "Letter to the CA": "notes",
+    "Signature": "document_name",
+    "Signature check": "name",
+    "Signature check line": "signer",
+    "Signing request": "document_name",
 }
 
 
@@ -282,6 +333,57 @@ class ExternalApi:
         return self._rpc("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
 
 
+class SigningAgent:
+    """The signing agent on the signer's computer, as ``make agent`` starts it: its own process on
+    this machine, where the demo's tokens are (SoftHSM2), with the configuration a signer downloads
+    from Odoo; spoken to over HTTP as the signing dialog's page speaks to it."""
+
+    def __init__(self, config, module, softhsm_conf, workdir):
+        port = subprocess.check_output([sys.executable, str(ROOT / "scripts/free-port.py")], text=True).strip()
+        path = workdir / "cks-agent.json"
+        path.write_text(json.dumps({**config, "port": int(port)}), encoding="utf-8")
+        self.origin, self.url = config["origin"], f"http://127.0.0.1:{port}"
+        paths = [str(ROOT / "addons"), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "SOFTHSM2_CONF": softhsm_conf, "PYTHONPATH": os.pathsep.join(paths)}
+        command = [sys.executable, "-m", "cks_signing.lib.signing_agent", "--config", str(path), "--module", module]
+        self.process = subprocess.Popen(
+            [*command, "--rate", "100"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.http("/status")
+                break
+            except OSError:
+                assert self.process.poll() is None, "the signing agent exited while starting"
+                assert time.monotonic() < deadline, "the signing agent did not answer within 30 s"
+                time.sleep(0.2)
+
+    def http(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Origin": self.origin, "Content-Type": "application/json"}
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return json.load(reply)
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"the signing agent refused {path}: {error.read().decode()}") from None
+
+    def fingerprints(self):
+        """What the page learns from the agent: the certificates on the tokens plugged in."""
+        tokens = self.http("/certificates")["tokens"]
+        return [cert["fingerprint"] for token in tokens for cert in token["certificates"]]
+
+    def sign(self, prepared, pin):
+        """The signatures of what Odoo prepared, made in one PIN session on the token."""
+        items = [{"request": item["request"], "data": item["data"]} for item in prepared]
+        return self.http("/sign", {"pin": pin, "items": items})["signatures"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
 def _refused(error):
     """The server refused (an access or user error), as opposed to crashing."""
     assert error.name in REFUSALS, f"the server failed instead of refusing: {error}"
@@ -314,6 +416,8 @@ class World:
     forged_preset: int = 0  # a preset other than the one applied
     loose_request: int = 0  # an approved request only forged writes put in a letter
     verified_intact: bool = False
+    agent: SigningAgent | None = None  # the signing agent on "the signer's computer"
+    fingerprints: list = field(default_factory=list)  # of the certificates on the tokens plugged in
 
     @property
     def admin(self):
@@ -399,11 +503,14 @@ def _certificate(serial, subscriber):
 XMLIDS = (
     "cks_subscriber.body_ht_stttt",
     "cks_subscriber.body_ht_stc",
+    "cks_subscriber.body_ht_vp",
     "cks_subscriber.sub_ht_nguyen_van_an",
     "cks_subscriber.group_cks_custodian",
     "cks_subscriber.group_cks_subscriber",
     "cks_subscriber.group_cks_head",
     "cks_token_asset.custody_head_main",
+    "cks_subscriber.user_demo_vanthu_vp",
+    "cks_subscriber.user_demo_hieupv",
     *(f"cks_subscriber.user_demo_{role}" for role in ROLES),
 )
 
@@ -420,8 +527,8 @@ def _refs(admin):
     return refs
 
 
-def _build(base):  # noqa: PLR0915 - one straight story of the records, step by step
-    w = World(tag=uuid.uuid4().hex[:8])
+def _build(base, agent):  # noqa: PLR0915 - one straight story of the records, step by step
+    w = World(tag=uuid.uuid4().hex[:8], agent=agent)
     tag = w.tag
     admin = w.api["admin"] = ExternalApi(base, DB, "admin", "admin")
     w.ref = _refs(admin)
@@ -458,6 +565,10 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
         w.api[role] = ExternalApi(base, DB, role, role, uid=w.ref[f"cks_subscriber.user_demo_{role}"])
     for name, uid in zip(logins, (stc1, headstc, head2), strict=True):
         w.api[name] = ExternalApi(base, DB, f"mx-{name}-{tag}", f"mx-{name}-{tag}", uid=uid)
+    # the clerk of the Văn phòng, who gives devices and signs with a token of the demo
+    w.api["vanthu.vp"] = ExternalApi(
+        base, DB, "vanthu.vp", "vanthu.vp", uid=w.ref["cks_subscriber.user_demo_vanthu_vp"]
+    )
     with ThreadPoolExecutor(max_workers=4) as pool:  # each user's password checked once, side by side
         list(pool.map(lambda api: api.call("res.users", "read", [api.uid], ["login"]), w.api.values()))
     vanthu, canbo = w.uid("vanthu"), w.uid("canbo")
@@ -615,6 +726,7 @@ def _build(base):  # noqa: PLR0915 - one straight story of the records, step by 
     w.other["Periodic report"] = quantri_api.call(
         "cks.periodic.report", "create", {"period_kind": "h1", "year": 2020, "body_id": stc}
     )
+    _build_signing(w)
     return w
 
 
@@ -649,9 +761,128 @@ def _build_requests(w):
     w.spare["Request decision"] = dict.fromkeys(ROLES, w.own["Request decision"])  # nobody may delete one
 
 
+# A file a client may upload to be checked: any bytes (a check of it is refused, not needed here)
+UPLOAD = {"file": "JVBERi0xLjcKJSBtYXRyaXgK", "file_name": "matrix.pdf"}  # base64 of "%PDF-1.7\n% matrix\n"
+
+
+def _build_signing(w):
+    """The records of cks_signing. Signatures are the demo's, since signing needs its tokens:
+    own, the head's on the letter of Sở TTTT to the CA; other, the giver's on the handover record
+    signed in the Văn phòng. Signature checks, each of the demo's handover record signed by both
+    parties: own, uploaded and checked by thuebao; other, by the first user of Sở Tài chính; one
+    upload per role to check (thanhtra, who uploads none, is given thuebao's). The line of a
+    check: the first of the own and of the other check. Signatures prepared for the signing
+    agent: own, the head's on a new letter of Sở TTTT; other, the giver's on a new handover
+    record of the Văn phòng, of a device made here for its clerk; letters, one per role, on which
+    the head's signature is prepared for the role to store."""
+    admin = w.admin
+    for kind, model, role, body in (
+        ("own", "cks.request.batch", "head", "cks_subscriber.body_ht_stttt"),
+        ("other", "cks.handover", "giver", "cks_subscriber.body_ht_vp"),
+    ):
+        documents = admin.call(model, "search", [("body_id", "=", w.ref[body])])
+        found = admin.call(
+            "cks.signature",
+            "search",
+            [("res_model", "=", model), ("res_id", "in", documents), ("role", "=", role)],
+            limit=1,
+        )
+        assert found, f"the demo has no signature of the {role} on a {model} of {body} (is SoftHSM2 installed?)"
+        getattr(w, kind)["Signature"] = found[0]
+    w.spare["Signature"] = dict.fromkeys(ROLES, w.own["Signature"])  # nobody may delete one
+
+    handover = w.read_as_admin("cks.signature", w.other["Signature"], ["res_id"])["res_id"]
+    signed_file = w.read_as_admin("cks.handover", handover, ["signed_file_id"])["signed_file_id"][0]
+    signed = {"file": w.read_as_admin("ir.attachment", signed_file, ["datas"])["datas"], "file_name": "Mau14.pdf"}
+
+    def upload(login, name):
+        return w.api[login].call("cks.signature.check", "create", {"name": f"Matrix {name} {w.tag}", **signed})
+
+    for kind, login in (("own", "thuebao"), ("other", "stc1")):
+        check = upload(login, kind)
+        w.api[login].call("cks.signature.check", "action_check", [check])
+        getattr(w, kind)["Signature check"] = check
+        lines = admin.call("cks.signature.check.line", "search", [("check_id", "=", check)], order="sequence")
+        assert lines, f"the check of the demo's signed handover record found no signature ({login})"
+        getattr(w, kind)["Signature check line"] = lines[0]
+    w.spare["Signature check"] = dict.fromkeys(ROLES, w.own["Signature check"])  # nobody may delete one
+    w.spare["Signature check line"] = dict.fromkeys(ROLES, w.own["Signature check line"])
+    w.fresh["check"] = {role: upload("thuebao" if role == "thanhtra" else role, f"fresh {role}") for role in ROLES}
+
+    # signatures prepared for the signing agent, each by its signer through the document's step
+    w.fingerprints = w.agent.fingerprints()
+    _carried, letter = w.requests(1, "batched")
+    w.own["Signing request"] = _prepare(w, "thutruong", "cks.request.batch", letter, "action_cks_sign_head")
+    device = admin.call("cks.token", "create", {"serial": f"MX-{w.tag}-VP"})
+    w.move([device], "issue", body_id=w.ref["cks_subscriber.body_ht_vp"])
+    w.move([device], "assign", custodian_id=w.uid("vanthu.vp"))
+    giver = w.api["vanthu.vp"]
+    handover = giver.call(
+        "cks.handover",
+        "create",
+        {
+            "place": "Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh",
+            "receiver_id": w.ref["cks_subscriber.user_demo_hieupv"],
+            "line_ids": [(0, 0, {"token_id": device})],
+        },
+    )
+    giver.call("cks.handover", "action_submit", [handover])
+    w.other["Signing request"] = _prepare(w, "vanthu.vp", "cks.handover", handover, "action_cks_sign")
+    w.spare["Signing request"] = dict.fromkeys(ROLES, w.own["Signing request"])  # nobody may delete one
+    approved, _ = w.requests(len(ROLES), "approved")
+    w.fresh["finish letters"] = {
+        role: admin.call("cks.request", "action_create_batch", [request])["res_id"]
+        for role, request in zip(ROLES, approved, strict=True)
+    }
+
+
+DEMO_PIN = "123456"  # of the demo's tokens
+
+
+def _prepare(w, login, model, record, step, item=False):
+    """As ``login``, the signature of ``step`` on the record prepared for the signing agent, for
+    the certificates the agent found on the tokens plugged in: its id, or what the page relays."""
+    prepared = w.api[login].call(model, "action_cks_agent_prepare", [record], step, w.fingerprints)
+    return prepared if item else prepared["request_id"]
+
+
+def _to_finish(w):
+    """Per role, the head's signature prepared on the role's letter and signed by the agent with
+    his token, ready to be stored; prepared when the first of the flows runs, since a request
+    expires five minutes after it is prepared."""
+    if "finish" not in w.fresh:
+        prepared = {
+            role: _prepare(w, "thutruong", "cks.request.batch", letter, "action_cks_sign_head", item=True)
+            for role, letter in w.fresh["finish letters"].items()
+        }
+        signatures = w.agent.sign(list(prepared.values()), DEMO_PIN)
+        w.fresh["finish"] = {role: item["request_id"] for role, item in prepared.items()}
+        w.fresh["finish signatures"] = dict(zip(prepared, signatures, strict=True))
+    return w.fresh["finish"]
+
+
+PARAMS = ("pkcs11_module", "softhsm2_conf")  # of cks_signing: where the server's tokens are
+
+
 @pytest.fixture(scope="module")
-def world(server):
-    return _build(server)
+def agent(server, tmp_path_factory):
+    """The signing agent on this computer, configured as a signer sets it up: the configuration
+    file downloaded from Odoo (its origin, the public key of its request tokens), the PKCS#11
+    module and the SoftHSM2 store of the demo's tokens the server uses."""
+    admin = ExternalApi(server, DB, "admin", "admin")
+    setup = admin.call("cks.signing.agent.setup", "create", {})
+    (download,) = admin.call("cks.signing.agent.setup", "read", [setup], ["config_file"])
+    config = json.loads(base64.b64decode(download["config_file"]))
+    module, conf = (admin.call("ir.config_parameter", "get_param", f"cks_signing.{key}") for key in PARAMS)
+    assert module and conf, "the demo has no signing set-up (is SoftHSM2 installed?)"
+    agent = SigningAgent(config, module, conf, tmp_path_factory.mktemp("agent"))
+    yield agent
+    agent.stop()
+
+
+@pytest.fixture(scope="module")
+def world(server, agent):
+    return _build(server, agent)
 
 
 # ---------------------------------------------------------------------------- the matrix
@@ -711,6 +942,16 @@ def test_read(world, row, role):
 # ---------------------------------------------------------------------------- write
 
 
+def _put_back(world, role, model, record_id, values):
+    """Undo an accepted write: as admin, or as its writer where even the administrator may not
+    write (a signature check is its uploader's alone)."""
+    try:
+        world.admin.call(model, "write", [record_id], values)
+    except RpcError as error:
+        _refused(error)
+        world.api[role].call(model, "write", [record_id], values)
+
+
 @pytest.mark.parametrize(("row", "role"), _cells("write"))
 def test_write(world, row, role):
     kind = _record(row)
@@ -726,7 +967,7 @@ def test_write(world, row, role):
         assert after == before, f"{what}, but {name} changed from {before!r} to {after!r}"
         return _check(row, role, False, what)
     after = world.read_as_admin(model, record_id, [name])[name]
-    world.admin.call(model, "write", [record_id], {name: before})
+    _put_back(world, role, model, record_id, {name: before})
     assert after == value, f"the write was accepted, but {name} is {after!r}"
     _check(row, role, True, f"let {role} write {name}")
 
@@ -770,8 +1011,73 @@ def _create_decision(w, role):
     return tries, [("cks.request.decision", [])]
 
 
+def _create_signature(w, role):
+    """A signature forged on the signed letter of Sở TTTT in the role's name, and a copy of its
+    head's signature."""
+    own = w.read_as_admin("cks.signature", w.own["Signature"], ["res_model", "res_id", "document_name"])
+    signature = {
+        "res_model": own["res_model"],
+        "res_id": own["res_id"],
+        "document_name": own["document_name"],
+        "sequence": 3,
+        "role": "organization",
+        "kind": "organization",
+        "user_id": w.uid(role),
+        "signed_at": _now(),
+        "file_sha256": "f" * 64,
+        "where": "server",
+    }
+    tries = [("cks.signature", "create", (signature,)), ("cks.signature", "copy", ([w.own["Signature"]],))]
+    return tries, [("cks.signature", [])]
+
+
+def _create_check(w, role):
+    """A signed PDF uploaded to be checked, as anyone may who checks one."""
+    name = f"Matrix upload {role} {w.tag}"
+    tries = [("cks.signature.check", "create", ({"name": name, **UPLOAD},))]
+    return tries, [("cks.signature.check", [("name", "=", name)])]
+
+
+def _create_check_line(w, role):
+    """A report line forged, saying the signature holds, on thuebao's checked check and on the
+    role's own upload, made directly and through the check."""
+    line = {"sequence": 9, "signer": f"forged by {role}", "intact": True, "valid": True, "trusted": True, "ok": True}
+    tries = [
+        ("cks.signature.check.line", "create", ({**line, "check_id": check},))
+        for check in (w.own["Signature check"], w.fresh["check"][role])
+    ]
+    tries.append(("cks.signature.check", "write", ([w.fresh["check"][role]], {"line_ids": [(0, 0, line)]})))
+    return tries, [("cks.signature.check.line", [])]
+
+
+def _create_signing_request(w, role):
+    """A signature forged as prepared for the role, on the letter of the head's, and a copy of
+    the head's."""
+    own = w.read_as_admin("cks.signing.request", w.own["Signing request"], ["res_model", "res_id", "certificate_id"])
+    request = {
+        "res_model": own["res_model"],
+        "res_id": own["res_id"],
+        "step": "action_cks_sign_head",
+        "user_id": w.uid(role),
+        "certificate_id": own["certificate_id"][0],
+        "token_id": f"forged-{role}-{w.tag}",
+        "expires_at": _now(days=1),
+    }
+    tries = [
+        ("cks.signing.request", "create", (request,)),
+        ("cks.signing.request", "copy", ([w.own["Signing request"]],)),
+    ]
+    return tries, [("cks.signing.request", [])]
+
+
 # record -> the creates a role tries, (model, method, args) each, and what they must not add (model, domain)
-CREATES = {"Request decision": _create_decision}
+CREATES = {
+    "Request decision": _create_decision,
+    "Signature": _create_signature,
+    "Signature check": _create_check,
+    "Signature check line": _create_check_line,
+    "Signing request": _create_signing_request,
+}
 
 
 @pytest.mark.parametrize(("row", "role"), _cells("create"))
@@ -975,6 +1281,91 @@ def _protected(w, kind, role):  # noqa: PLR0911, PLR0912 - one entry per kind of
                     ("cks.request", [("id", "=", w.loose_request), ("batch_id", "!=", False)]),
                 ],
             )
+        case "Signature":
+            other = w.read_as_admin("cks.signature", w.other["Signature"], ["attachment_id"])
+            return Protected(
+                {
+                    "res_model": "cks.handover",
+                    "res_id": w.own["Handover record"],
+                    "document_name": "999/BB-BG",
+                    "sequence": 9,
+                    "role": "organization",
+                    "kind": "organization",
+                    "user_id": w.bystander,
+                    "signed_at": when,
+                    "certificate_subject": "forged",
+                    "certificate_serial": "forged",
+                    "certificate_issuer": "forged",
+                    "certificate_id": w.other["Certificate"],
+                    "file_sha256": fake_hash,
+                    "attachment_id": other["attachment_id"][0],
+                    "declaration": "copy_by_body",
+                    "where": "agent",
+                    "token_serial": "forged",
+                },
+                counts=[("cks.signature", [])],
+            )
+        case "Signature check":
+            # the result of a check, claimed: on thuebao's checked check it is reset
+            result = {
+                "state": "checked",
+                "checked_at": when,
+                "checked_by_id": w.bystander,
+                "all_ok": True,
+                "line_ids": [(0, 0, {"signer": "forged", "intact": True, "valid": True, "trusted": True, "ok": True})],
+            }
+            all_ok = w.read_as_admin("cks.signature.check", w.own[kind], ["all_ok"])["all_ok"]
+            upload = {"name": f"Matrix forged {role} {w.tag}", **UPLOAD}
+            return Protected(
+                {**result, "state": "draft", "all_ok": not all_ok},
+                creates=[{**upload, **result}],
+                creates_alone=[{**upload, name: value} for name, value in result.items()],
+                counts=[("cks.signature.check", []), ("cks.signature.check.line", [])],
+            )
+        case "Signature check line":
+            verdicts = ("intact", "valid", "trusted", "ok")
+            line = w.read_as_admin("cks.signature.check.line", w.own[kind], list(verdicts))
+            return Protected(
+                {
+                    "check_id": w.other["Signature check"],
+                    "sequence": 99,
+                    "field_name": "Forged",
+                    "signer": "forged",
+                    "issuer": "forged",
+                    "certificate_serial": "forged",
+                    "signed_at": when,
+                    "timestamp": when,
+                    **{name: not line[name] for name in verdicts},
+                    "coverage": "partial",
+                    "modification": "other",
+                    "revocation": "revoked",
+                }
+            )
+        case "Signing request":
+            return Protected(
+                {
+                    "res_model": "cks.handover",
+                    "res_id": w.own["Handover record"],
+                    "document_name": "999/BB-BG",
+                    "step": "action_cks_seal",
+                    "declaration": "copy_by_body",
+                    "scan": UPLOAD["file"],
+                    # the head's request taken over by the role (by a bystander, for the head)
+                    "user_id": w.bystander if role == "thutruong" else w.uid(role),
+                    "certificate_id": w.other["Certificate"],
+                    "base_sha256": fake_hash,
+                    "prepared_pdf": UPLOAD["file"],
+                    "document_digest": fake_hash,
+                    "reserved_start": 1,
+                    "reserved_end": 2,
+                    "signed_attributes": UPLOAD["file"],
+                    "token_id": "forged",
+                    "expires_at": "2099-12-31 23:59:59",
+                    "state": "signed",
+                    "signature_id": w.own["Signature"],
+                },
+                counts=[("cks.signing.request", []), ("cks.signature", [])],
+            )
     raise AssertionError(kind)
 
 
@@ -1038,10 +1429,14 @@ def _flow_fields(path, model):
         ("Certification request", "addons/cks_request/models/cks_request.py"),
         ("Letter to the CA", "addons/cks_request/models/cks_request_batch.py"),
         ("Periodic report", "addons/cks_report/models/cks_periodic_report.py"),
+        ("Signature", "addons/cks_signing/models/cks_signature.py"),
+        ("Signature check", "addons/cks_signing/models/cks_signature_check.py"),
+        ("Signature check line", "addons/cks_signing/models/cks_signature_check.py"),
+        ("Signing request", "addons/cks_signing/models/cks_signing_request.py"),
     ],
 )
 def test_protected_fields_cover_the_flow_fields(world, kind, path):
-    """The protected-fields row of a request or a letter forges every flow field its model declares."""
+    """The protected-fields row of a record listed here forges every flow field its model declares."""
     missing = _flow_fields(path, MODELS[kind]) - set(_protected(world, kind, "thuebao").writes)
     assert not missing, f"{kind}: the forged writes miss the flow fields {sorted(missing)}"
 
@@ -1249,6 +1644,33 @@ def _flow_validate_report(w, role):
     return done, str(values)
 
 
+def _flow_check(w, role):
+    """The role checks a signed PDF it uploaded: a report line per signature, its name on it."""
+    check = w.fresh["check"][role]
+    w.api[role].call("cks.signature.check", "action_check", [check])
+    values = w.read_as_admin("cks.signature.check", check, ["state", "checked_by_id", "line_ids"])
+    done = values["state"] == "checked" and _actor(values, "checked_by_id") == w.uid(role) and values["line_ids"]
+    return done, str(values)
+
+
+def _flow_finish(w, role):
+    """The role stores the signature the agent made with the head's token for the head's request:
+    the request is used up, the letter signed by the head through the agent."""
+    request = _to_finish(w)[role]
+    signature = w.fresh["finish signatures"][role]
+    try:
+        w.api[role].call("cks.signing.request", "action_finish", [request], signature, context=EN)
+    except RpcError as error:
+        assert "No signature of yours was prepared" in error.message, f"refused for another reason: {error.message}"
+        raise
+    values = w.read_as_admin("cks.signing.request", request, ["state", "signature_id"])
+    letter = w.read_as_admin("cks.request.batch", w.fresh["finish letters"][role], ["signature_state"])
+    kept = values["signature_id"] and w.read_as_admin("cks.signature", values["signature_id"][0], ["user_id", "where"])
+    done = values["state"] == "signed" and letter["signature_state"] == "head"
+    signed = kept and _actor(kept, "user_id") == w.uid("thutruong") and kept["where"] == "agent"
+    return done and signed, f"{values}, {letter}, {kept}"
+
+
 def _watch_report(flow):
     return lambda w, r: [
         ("cks.periodic.report", w.fresh[flow][r], ["state", "name", "computed_at", "computed_by_id", "done_by_id"])
@@ -1305,6 +1727,19 @@ FLOWS = {
     ),
     ("Periodic report", "compute"): (_flow_compute_report, _watch_report("compute")),
     ("Periodic report", "validate"): (_flow_validate_report, _watch_report("validate")),
+    ("Signature check", "check"): (
+        _flow_check,
+        lambda w, r: [
+            ("cks.signature.check", w.fresh["check"][r], ["state", "checked_at", "checked_by_id", "all_ok", "line_ids"])
+        ],
+    ),
+    ("Signing request", "finish"): (
+        _flow_finish,
+        lambda w, r: [
+            ("cks.signing.request", _to_finish(w)[r], ["state", "signature_id"]),
+            ("cks.request.batch", w.fresh["finish letters"][r], ["signed_file_id", "cks_signature_ids"]),
+        ],
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 a client cannot do to signatures and checks whatever context it forges, and who reads what."""
 
 import os
+import subprocess
 
 import pytest
 from odoo_rpc import RpcError, Session
@@ -88,3 +89,29 @@ def test_no_client_writes_a_signature_or_a_check_result(server):
     # checks are private to their checker; the inspector reads them all
     assert session(server, "canbo").call("cks.signature.check", "search", [("id", "=", check)]) == []
     assert session(server, "thanhtra").call("cks.signature.check", "search", [("id", "=", check)]) == [check]
+
+
+def test_a_pin_is_in_no_log_line_and_no_table(verbose_server):
+    """Signing over RPC with a server logging every call and its answer: neither the wrong PIN
+    nor the right one appears in its log, and the wrong one nowhere in the database."""
+    base, log = verbose_server
+    wrong = "wrong-Zq7Xw3"  # a PIN no other text of the database or the log can contain by chance
+    giver, receiver = session(base, "vanthu.vp"), session(base, "hieupv")
+    giver_uid = giver.call("res.users", "search", [("login", "=", "vanthu.vp")])[0]
+    receiver_uid = receiver.call("res.users", "search", [("login", "=", "hieupv")])[0]
+    device = giver.call("cks.token", "search", [("custodian_id", "=", giver_uid), ("state", "=", "assigned")], limit=1)
+    assert device, "the demo's văn thư of the Văn phòng holds no device any more"
+    handover = giver.call(
+        "cks.handover",
+        "create",
+        {"place": "Phòng Văn thư", "receiver_id": receiver_uid, "line_ids": [(0, 0, {"token_id": device[0]})]},
+    )
+    giver.call("cks.handover", "action_submit", [handover])
+    with pytest.raises(RpcError, match=r"Wrong PIN|Sai PIN"):
+        giver.call("cks.handover", "action_cks_sign", [handover], serial_of(giver, "vanthu.vp"), wrong)
+    giver.call("cks.handover", "action_cks_sign", [handover], serial_of(giver, "vanthu.vp"), DEMO_PIN)
+    text = log.read_text()
+    assert "action_cks_sign" in text  # the calls are logged, with their answers...
+    assert wrong not in text and f'"{DEMO_PIN}"' not in text and f"'{DEMO_PIN}'" not in text  # ...not the PIN
+    dump = subprocess.run(["pg_dump", "--data-only", DB], capture_output=True, text=True, check=True).stdout
+    assert wrong not in dump

@@ -37,6 +37,37 @@ def test_reference_reads_back_and_refuses_what_is_not_one():
             form_data.parse_reference(bad)
 
 
+def test_reference_parts_are_strict():
+    digest = "0123456789abcdef" * 4
+    anchor = "163:" + "f" * 64
+    assert form_data.parse_reference(f"CKS1|cks.request.batch|7|{digest}|{anchor}")["anchor"] == anchor
+    for bad in (
+        f"CKS1|cks.handover|1|{digest.upper()}|-",  # the digest is lowercase hex
+        f"CKS1|cks.handover|1|{'g' * 64}|-",
+        f"CKS1|Cks.Handover|1|{digest}|-",  # a model name
+        f"CKS1|cks handover|1|{digest}|-",
+        f"CKS1|cks.handover|²|{digest}|-",  # ASCII digits only
+        f"CKS1|cks.handover|1|{digest}|163",  # an anchor is "<event no.>:<hash>"
+        f"CKS1|cks.handover|1|{digest}|-\n",
+        f" CKS1|cks.handover|1|{digest}|-",
+        None,
+    ):
+        with pytest.raises(ValueError):
+            form_data.parse_reference(bad)
+
+
+def test_the_qr_code_leads_to_the_check_page_and_reads_back():
+    text = form_data.reference("cks.handover", 12, "a" * 64, "163:ab12")
+    url = form_data.verify_url("https://cks.hatinh.gov.vn/", text)
+    assert url == "https://cks.hatinh.gov.vn/cks/verify?ref=CKS1%7Ccks.handover%7C12%7C" + "a" * 64 + "%7C163%3Aab12"
+    # what the page is given back: the address a QR reader opens, or the reference typed or pasted
+    assert form_data.reference_in(url) == text
+    assert form_data.reference_in(f"  {text}\n") == text
+    assert form_data.reference_in("https://example.org/?q=1") == "https://example.org/?q=1"
+    assert form_data.reference_in("http://[::1?ref=x") == "http://[::1?ref=x"
+    assert form_data.reference_in(None) == ""
+
+
 def test_wording_placeholders_are_filled_and_nothing_else_is_evaluated():
     assert form_data.fill("Hôm nay, {date}, tại {place}:", {"date": "ngày 01", "place": "Sở"}) == (
         "Hôm nay, ngày 01, tại Sở:"

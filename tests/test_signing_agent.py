@@ -110,9 +110,7 @@ def test_a_document_prepared_by_odoo_signed_by_the_agent_verifies(softhsm, keys,
     assert result["shown"] == [f"Biên bản bàn giao (Mẫu 14) ({n}/BB-BG)" for n in (1, 2, 3)]
     assert "  - Biên bản bàn giao (Mẫu 14) (2/BB-BG)" in agent.console  # shown on the agent's console
     for (prep, _item), signature in zip(documents, result["signatures"], strict=True):
-        pdf = ps.finish_signature(
-            prep, base64.b64decode(signature), keys["agent"], chain=[softhsm["ca"].certificate]
-        )
+        pdf = ps.finish_signature(prep, base64.b64decode(signature), keys["agent"], chain=[softhsm["ca"].certificate])
         (report,) = pv.validate_pdf(pdf, [softhsm["ca"].certificate])
         assert (report.signer, report.intact, report.valid, report.trusted) == (PERSON, True, True, True)
     logged = caplog.text + "\n".join(agent.console)
@@ -150,7 +148,9 @@ def test_forged_altered_expired_and_replayed_tokens_are_refused(softhsm, keys, o
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["number"] = "99/BB-BG"  # the title shown altered by the page
     altered = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    status, answer, _h = call(agent, "/sign", {"pin": "505050", "items": [{**item, "request": f"{altered}.{signature}"}]})
+    status, answer, _h = call(
+        agent, "/sign", {"pin": "505050", "items": [{**item, "request": f"{altered}.{signature}"}]}
+    )
     assert (status, answer["error"]) == (403, "forged")
 
     _prep, other = prepared(softhsm, keys, odoo_key, origin="https://other-odoo.example")
@@ -171,7 +171,9 @@ def test_forged_altered_expired_and_replayed_tokens_are_refused(softhsm, keys, o
     assert (status, answer["error"]) == (403, "expired")
 
     _prep, item = prepared(softhsm, keys, odoo_key)
-    status, answer, _h = call(agent, "/sign", {"pin": "505050", "items": [{**item, "data": base64.b64encode(b"x").decode()}]})
+    status, answer, _h = call(
+        agent, "/sign", {"pin": "505050", "items": [{**item, "data": base64.b64encode(b"x").decode()}]}
+    )
     assert (status, answer["error"]) == (403, "data_mismatch")
 
     status, _answer, _h = call(agent, "/sign", {"pin": "505050", "items": [item]})
@@ -189,7 +191,7 @@ def test_forged_altered_expired_and_replayed_tokens_are_refused(softhsm, keys, o
 
 def test_a_wrong_pin_is_told_with_the_flags_and_the_request_may_be_tried_again(softhsm, keys, odoo_key, agent, caplog):
     caplog.set_level(logging.DEBUG)
-    prep, item = prepared(softhsm, keys, odoo_key)
+    _prep, item = prepared(softhsm, keys, odoo_key)
     status, answer, _h = call(agent, "/sign", {"pin": "000000", "items": [item]})
     assert (status, answer["error"]) == (409, "wrong_pin")
     assert answer["final_try"] is False and answer["locked"] is False
@@ -208,7 +210,11 @@ def test_signing_requests_are_rate_limited(softhsm, keys, odoo_key, agent):
 
 
 def test_bad_requests_get_a_reason(agent):
-    for body, code in (([], "bad_request"), ({"items": []}, "bad_request"), ({"items": [{"data": "x"}]}, "bad_request")):
+    for body, code in (
+        ([], "bad_request"),
+        ({"items": []}, "bad_request"),
+        ({"items": [{"data": "x"}]}, "bad_request"),
+    ):
         status, answer, _h = call(agent, "/sign", body)
         assert (status, answer["error"]) == (400, code)
     status, answer, _h = call(agent, "/nothing", {})

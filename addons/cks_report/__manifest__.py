@@ -22,6 +22,7 @@
         "views/cks_form_template_views.xml",
         "views/cks_periodic_report_views.xml",
         "views/cks_dashboard_views.xml",
+        "views/cks_print_reference_views.xml",
     ],
     "demo": [
         "demo/cks_report_demo.xml",

@@ -15,6 +15,7 @@
         "views/cks_request_batch_views.xml",
         "views/cks_signing_agent_views.xml",
         "views/cks_subscriber_views.xml",
+        "views/cks_verify_templates.xml",
     ],
     "demo": [
         "demo/cks_signing_demo.xml",

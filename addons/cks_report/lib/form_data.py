@@ -8,7 +8,9 @@ Nghị định 30/2020/NĐ-CP, Phụ lục I: the place and date read "Hà Tĩnh
 The reference of a print (``CKS1|<model>|<id>|<sha256>|<anchor>``) names the record, the SHA-256
 of the form's content (its canonical JSON: what the form prints, in a fixed order) and the
 custody chain's anchor of the moment. It reveals nothing secret: a digest, a record number and
-the anchor, which is printed anyway; the public check page of the signing module resolves it.
+the anchor, which is printed anyway. The print's QR code carries the address of the public check
+page with the reference (``<base URL>/cks/verify?ref=<reference, URL-encoded>``); the page
+resolves it.
 """
 
 from __future__ import annotations
@@ -18,10 +20,22 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
+from urllib.parse import parse_qs, quote, urlsplit
 
 import qrcode
 
 REFERENCE_VERSION = "CKS1"
+# model, record id, SHA-256 (lowercase hex), anchor ("-" or "<event no.>:<hash>")
+_REFERENCE = re.compile(
+    re.escape(REFERENCE_VERSION)
+    + r"\|([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\|([0-9]{1,18})\|([0-9a-f]{64})\|(-|[0-9]{1,18}:[0-9a-f]{1,128})"
+)
+# the public check page, under the server's base URL
+VERIFY_PATH = "/cks/verify"
+# the longest text the check page reads (a reference, or the address a QR reader gives); a reference
+# is under 300 characters
+INPUT_MAX_LENGTH = 2000
 
 # The fixed words of every administrative document (NĐ 30/2020, Phụ lục I), printed in Vietnamese
 # whatever the reader's language: they are the law's, not the interface's.
@@ -67,15 +81,35 @@ def reference(model: str, res_id: int, content_digest: str, anchor: str | None) 
 
 def parse_reference(text: str) -> dict:
     """The parts of a reference; ValueError when it is not one."""
-    parts = text.split("|", 4)
-    if len(parts) != 5 or parts[0] != REFERENCE_VERSION or not parts[2].isdigit() or len(parts[3]) != 64:
+    match = _REFERENCE.fullmatch(text) if isinstance(text, str) else None
+    if not match:
         raise ValueError("not a CKS print reference")
+    model, res_id, content_digest, anchor = match.groups()
     return {
-        "model": parts[1],
-        "res_id": int(parts[2]),
-        "digest": parts[3],
-        "anchor": None if parts[4] == "-" else parts[4],
+        "model": model,
+        "res_id": int(res_id),
+        "digest": content_digest,
+        "anchor": None if anchor == "-" else anchor,
     }
+
+
+def verify_url(base_url: str, text: str) -> str:
+    """The address of the public check page of reference ``text`` (what the QR code carries)."""
+    return f"{base_url.rstrip('/')}{VERIFY_PATH}?ref={quote(text, safe='')}"
+
+
+def reference_in(text: str) -> str:
+    """The reference in what a visitor gave the check page: the reference itself, or the address
+    a QR reader opened (its ``ref`` parameter); surrounding spaces dropped."""
+    text = (text or "").strip()
+    if not text.startswith(REFERENCE_VERSION) and "?" in text:
+        try:
+            found = parse_qs(urlsplit(text).query).get("ref")
+        except ValueError:  # not an address either (e.g. "http://[::1?")
+            return text
+        if found:
+            return found[0].strip()
+    return text
 
 
 def qr_png_base64(text: str) -> str:

@@ -1,17 +1,38 @@
-from odoo import api, fields, models
+import contextlib
+import contextvars
+import logging
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import form_data
+from .cks_form_reports import in_vietnamese
+
+_logger = logging.getLogger(__name__)
+
+# Set while the check page recomputes a printed record's content: that build is not a print, and
+# is not recorded. A variable of the running thread, which no client can set.
+_RECOMPUTING = contextvars.ContextVar("cks_form_recomputing", default=False)
 
 
 class CksFormPrint(models.AbstractModel):
     """What every printed form shares (Nghị định 30/2020/NĐ-CP, Phụ lục I): the issuing body and
     its parent, number, place and date, title and summary, the template's fixed sentences, the
-    signers and the distribution; "MẬT" on records that carry it; a QR code with the reference of
-    the print (the record, the SHA-256 of what the form says and the custody chain's anchor)."""
+    signers and the distribution; "MẬT" on records that carry it; a QR code with the address of the
+    public check page of the print's reference (the record, the SHA-256 of what the form says and
+    the custody chain's anchor), each reference recorded in ``cks.print.reference``."""
 
     _name = "cks.form.print"
     _description = "Printed Form"
+    # the method giving the form of a record, per model, for the check page to recompute its
+    # content; the registers are printed from a short-lived wizard, and cannot be
+    _recomputable = {
+        "cks.handover": "_cks_form",
+        "cks.loss.report": "_cks_form",
+        "cks.request": "_cks_form",
+        "cks.request.batch": "_cks_form",
+        "cks.periodic.report": "_report_data",
+    }
 
     @api.model
     def _require(self, record, names):
@@ -86,8 +107,37 @@ class CksFormPrint(models.AbstractModel):
         form["digest"] = form_data.digest(form)
         form["anchor"] = anchor
         form["reference"] = form_data.reference(record._name, record.id, form["digest"], anchor)
-        form["qr"] = form_data.qr_png_base64(form["reference"])
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")  # sudo: a setting
+        form["qr"] = form_data.qr_png_base64(
+            form_data.verify_url(base_url, form["reference"]) if base_url else form["reference"]
+        )
+        if not _RECOMPUTING.get():
+            self.env["cks.print.reference"]._record(record, code, template.name, form)
         return form
+
+    @api.model
+    def _current_digest(self, model, res_id, printer):
+        """The digest of the form of record ``res_id`` of ``model`` as it would print now, built by
+        the code that printed it, as ``printer`` (the user who printed it) with every right; None
+        when it cannot be recomputed (a register, a record gone, a form that no longer builds)."""
+        method = self._recomputable.get(model)
+        if not method or model not in self.env:
+            return None
+        context = {"lang": printer.lang or "en_US", "tz": printer.tz or "Asia/Ho_Chi_Minh"}
+        env = self.env(user=printer.id or SUPERUSER_ID, su=True, context=context)
+        record = env[model].browse(res_id).exists()
+        if not record:
+            return None
+        token = _RECOMPUTING.set(True)
+        try:
+            # whatever the build might write is undone, and a failure leaves the transaction usable
+            with contextlib.closing(self.env.cr.savepoint()):
+                return getattr(in_vietnamese(record), method)()["digest"]
+        except Exception as error:  # any failure means "cannot be recomputed", said as such
+            _logger.info("the form of %s,%s cannot be recomputed: %s", model, res_id, error)
+            return None
+        finally:
+            _RECOMPUTING.reset(token)
 
     @api.model
     def _local_date(self, moment):

@@ -1,5 +1,6 @@
 from . import test_module
 from . import test_forms
+from . import test_print_reference
 from . import test_form_pdf
 from . import test_request_forms
 from . import test_registers

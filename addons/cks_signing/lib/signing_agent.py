@@ -74,7 +74,7 @@ class SigningAgent:
         self.public_key = public_key
         self.rate = rate
         self.confirm = confirm  # callable(lines) -> bool, or None: no confirmation asked
-        self.out = out or (lambda line: print(line, flush=True))  # noqa: T201 (the agent's console)
+        self.out = out or _console
         self.clock = clock
         self._lock = threading.Lock()
         self._used = {}  # jti -> expiry: signed once, refused after
@@ -134,7 +134,9 @@ class SigningAgent:
             except (binascii.Error, ValueError, TypeError):
                 raise AgentError("bad_request", "The data to sign is not base64.") from None
             if hashlib.sha256(data).hexdigest() != claims["sha256"]:
-                raise AgentError("data_mismatch", "The data to sign is not what Odoo prepared: nothing was signed.", 403)
+                raise AgentError(
+                    "data_mismatch", "The data to sign is not what Odoo prepared: nothing was signed.", 403
+                )
             checked.append((claims, data))
         if len({claims["certificate"] for claims, _data in checked}) != 1:
             raise AgentError("bad_request", "One signing request is signed with one certificate.")
@@ -187,6 +189,12 @@ class SigningAgent:
         return {"token": token.label, "signatures": signatures, "shown": lines}
 
 
+def _console(line):
+    """A line on the agent's console, for the signer to read what is being signed."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def _flags(error):
     flags = getattr(error, "flags", None)
     return {"final_try": flags.final_try, "count_low": flags.count_low, "locked": flags.locked} if flags else {}
@@ -199,7 +207,7 @@ class AgentHandler(http.server.BaseHTTPRequestHandler):
     agent: SigningAgent = None
     server_version = "CKS-SigningAgent/1"
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         # the request line and status only (never a body: the PIN travels in one)
         _logger.info("%s %s", self.address_string(), format % args)
 
@@ -312,7 +320,7 @@ def main(argv=None):
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        _logger.info("stopped")
     finally:
         server.server_close()
     return 0

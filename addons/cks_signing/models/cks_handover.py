@@ -7,6 +7,7 @@ from odoo.addons.cks_token_asset.models.cks_handover import CksHandover as BaseH
 from odoo.addons.cks_token_asset.models.cks_token import lock_rows_nowait
 
 from ..lib import pdf_signing
+from .cks_signing_service import takes_pin
 
 # Where each party's signature goes on the printed Mẫu 14 when its signature spaces cannot be
 # found (points from the page's bottom left, A4): under "BÊN GIAO" (left) and "BÊN NHẬN" (right).
@@ -69,9 +70,7 @@ class CksHandover(models.Model):
         """A record the giver signed digitally is confirmed by the receiver's signature."""
         if not flow.is_open("cks.handover.signing"):
             if self.sudo().signature_state == "giver":
-                raise UserError(
-                    self.env._("The giver signed this record digitally: sign it to confirm the receipt.")
-                )
+                raise UserError(self.env._("The giver signed this record digitally: sign it to confirm the receipt."))
             if self.env["cks.province.profile"].sudo()._get_current().handover_signed_digitally:
                 raise UserError(
                     self.env._(
@@ -94,6 +93,7 @@ class CksHandover(models.Model):
     def _cks_document_title(self):
         return self.env._("Handover record (Form 14)")
 
+    @takes_pin
     @flow_action
     def action_cks_sign(self, token_serial, pin, final_try_confirmed=False):
         """Sign the record with the token ``token_serial`` on the server: the giver first, once the

@@ -12,7 +12,7 @@ from odoo.addons.cks_token_asset.models.cks_token import lock_rows_nowait
 
 from ..lib import pdf_signing, pdf_validation
 from .cks_signature import DECLARATIONS
-from .cks_signing_service import fingerprint
+from .cks_signing_service import fingerprint, takes_pin
 
 # On the letter (A4, points from the bottom left), when its signature space cannot be found: the
 # head's signature under "THỦ TRƯỞNG...", the organisation's over its left part (where the seal
@@ -114,11 +114,13 @@ class CksRequestBatch(models.Model):
         return self.env._("Letter to the CA (%(form)s)", form=self.form or "")
 
     # ------------------------------------------------------------------ steps
+    @takes_pin
     @flow_action
     def action_cks_sign_head(self, token_serial, pin, final_try_confirmed=False):
         """The head of the sending body signs the letter with his personal certificate."""
         return self._cks_sign_on_server("action_cks_sign_head", token_serial, pin, final_try_confirmed)
 
+    @takes_pin
     @flow_action
     def action_cks_seal(self, token_serial, pin, declaration=None, scan=None, final_try_confirmed=False):
         """The clerk adds the organisation's signature last, saying what the document is:

@@ -142,9 +142,10 @@ class CksSigningRequest(models.Model):
         in the ledger, and take the flow's next step. Once per request, by its signer, before
         it expires, and only if the document is still what was prepared."""
         self.ensure_one()
-        request = self.sudo()  # sudo: the signer's own request, checked below
-        if request.user_id != self.env.user:
-            raise UserError(self.env._("This signature was prepared for someone else."))
+        request = self.sudo().exists()  # sudo: the signer's own request, checked below
+        if not request or request.user_id != self.env.user:
+            # the same answer whether the request is someone else's or does not exist: no oracle
+            raise UserError(self.env._("No signature of yours was prepared under this request."))
         lock_rows_nowait(request, self.env._("This signature is being stored right now."))
         if request.state != "pending":
             raise UserError(self.env._("This signature has already been stored: the request is used up."))

@@ -1,6 +1,9 @@
 import base64
+import functools
 import hashlib
+import inspect
 import json
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -23,6 +26,42 @@ PARAM_TSA_URL = "cks_signing.tsa_url"  # an RFC 3161 timestamp authority: PAdES 
 PARAM_AGENT_URL = "cks_signing.agent_url"  # where the page finds the signing agent (loopback)
 PARAM_AGENT_KEY = "cks_signing.agent_key"  # Ed25519 private key (PEM) of the request tokens, made once
 DEFAULT_AGENT_URL = f"http://127.0.0.1:{signing_agent.DEFAULT_PORT}"
+
+
+def takes_pin(method):
+    """Mark a public method that receives a PIN (argument ``pin``): Odoo's RPC layer logs every
+    call with its arguments at debug level (``odoo.service.model``); the PIN of such a call is
+    written there as asterisks (RedactPins)."""
+    position = list(inspect.signature(method).parameters).index("pin") - 1  # without self
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        return method(self, *args, **kwargs)
+
+    call._cks_pin_position = position
+    return call
+
+
+class RedactPins(logging.Filter):
+    """The PIN of a call to a ``takes_pin`` method, masked in Odoo's debug log of RPC calls."""
+
+    MESSAGE = "call %s.%s(%s)"  # odoo/service/model.py, call_kw
+
+    def filter(self, record):
+        if record.msg == self.MESSAGE and isinstance(record.args, tuple) and len(record.args) == 3:
+            records, name, params = record.args
+            position = getattr(getattr(type(records), name, None), "_cks_pin_position", None)
+            if position is not None:
+                args, kwargs = list(params.args), dict(params.kwargs)
+                if "pin" in kwargs:
+                    kwargs["pin"] = "******"
+                elif len(args) > position:
+                    args[position] = "******"
+                record.args = (records, name, type(params)(args, kwargs))
+        return True
+
+
+logging.getLogger("odoo.service.model").addFilter(RedactPins())
 
 
 def fingerprint(certificate):

@@ -98,8 +98,10 @@ class TestAgentSigning(SigningCase):
         handover = self.submitted_handover()
         prepared = self.prepare(handover, "giver")
         (signature,) = self.agent_signs([prepared], "giver")
-        with self.assertRaisesRegex(UserError, "prepared for someone else"):
+        with self.assertRaisesRegex(UserError, "No signature of yours was prepared"):
             self.finish(prepared, signature, "receiver")
+        with self.assertRaisesRegex(UserError, "No signature of yours was prepared"):  # none at all: the same
+            self.finish({**prepared, "request_id": prepared["request_id"] + 10**6}, signature, "receiver")
         with self.assertRaisesRegex(UserError, "returned no signature"):
             self.finish(prepared, "not base64!", "giver")
         with self.assertRaisesRegex(UserError, "does not verify"):
