@@ -1,6 +1,5 @@
 import datetime as dt
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -21,20 +20,6 @@ class TestForms(TokenCase):
             "Phòng Văn thư, Sở Thông tin và Truyền thông",
             line={"accessories": "Vỏ hộp, dây đeo"},
             remarks="Kèm phong bì mã PIN niêm phong",
-        )
-
-    def draft(self, **vals):
-        return (
-            self.env["cks.handover"]
-            .with_user(self.users["custodian"])
-            .create(
-                {
-                    "place": "Phòng Văn thư",
-                    "receiver_id": self.users["officer"].id,
-                    "line_ids": [Command.create({"token_id": self.token_a.id})],
-                    **vals,
-                }
-            )
         )
 
     def html(self, report, records):
@@ -64,7 +49,7 @@ class TestForms(TokenCase):
         self.assertIn("data:image/png;base64,", html)  # the QR code of the reference
 
     def test_reference_names_the_record_the_content_and_the_anchor(self):
-        handover = self.draft(remarks="Kèm phong bì mã PIN")
+        handover = self.draft_handover(remarks="Kèm phong bì mã PIN")
         form = handover._cks_form()
         reference = form_data.parse_reference(form["reference"])
         head = self.env.ref("cks_token_asset.custody_head_main")
@@ -88,7 +73,9 @@ class TestForms(TokenCase):
         )
 
     def test_markup_typed_by_a_user_is_escaped(self):
-        handover = self.draft(remarks="<script>alert('x')</script><b>đậm</b>", place="<img src=x onerror=alert(1)>")
+        handover = self.draft_handover(
+            remarks="<script>alert('x')</script><b>đậm</b>", place="<img src=x onerror=alert(1)>"
+        )
         self.users["officer"].name = "Lê <i>Văn</i> Cường"
         html = self.html("cks_report.action_report_form_14", handover)
         self.assertNotIn("<script>alert", html)

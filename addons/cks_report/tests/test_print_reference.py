@@ -23,20 +23,6 @@ class TestPrintReference(TokenCase):
         cls.Ledger = cls.env["cks.print.reference"]
         cls.handover = cls.submitted_handover()
 
-    def draft(self, **vals):
-        return (
-            self.env["cks.handover"]
-            .with_user(self.users["custodian"])
-            .create(
-                {
-                    "place": "Phòng Văn thư",
-                    "receiver_id": self.users["officer"].id,
-                    "line_ids": [Command.create({"token_id": self.token_a.id})],
-                    **vals,
-                }
-            )
-        )
-
     def print_form(self, records, user="custodian"):
         """Print form 14 of ``records`` as ``user``; the references the prints carry."""
         report = self.env["ir.actions.report"].with_user(self.users[user])
@@ -97,7 +83,7 @@ class TestPrintReference(TokenCase):
         self.assertEqual(self.entries(self.handover), first, "the first print is kept, once")
         self.assertEqual(first.printed_by_id, self.users["custodian"])
         # other content, another reference
-        handover = self.draft(remarks="Kèm phong bì mã PIN")
+        handover = self.draft_handover(remarks="Kèm phong bì mã PIN")
         self.print_form(handover)
         handover.with_user(self.users["custodian"]).write({"remarks": "Không kèm phụ kiện"})
         self.print_form(handover)
@@ -105,7 +91,9 @@ class TestPrintReference(TokenCase):
         self.assertEqual(len(set(self.entries(handover).mapped("digest"))), 2)
 
     def test_several_forms_printed_at_once_are_each_recorded(self):
-        handovers = self.handover | self.draft(remarks="Bản thứ hai") | self.draft(remarks="Bản thứ ba")
+        handovers = (
+            self.handover | self.draft_handover(remarks="Bản thứ hai") | self.draft_handover(remarks="Bản thứ ba")
+        )
         references = self.print_form(handovers)
         self.assertEqual(
             sorted(self.Ledger.search([("reference", "in", references)]).mapped("reference")), sorted(references)
@@ -145,7 +133,7 @@ class TestPrintReference(TokenCase):
         return self.Ledger.with_user(self.env.ref("base.public_user"))._public_check(text)
 
     def test_the_check_of_a_printed_reference(self):
-        handover = self.draft(remarks="Kèm phong bì mã PIN")
+        handover = self.draft_handover(remarks="Kèm phong bì mã PIN")
         (reference,) = self.print_form(handover)
         result = self.check(reference)
         self.assertEqual(result["state"], "issued")
@@ -175,7 +163,7 @@ class TestPrintReference(TokenCase):
         self.assertEqual(self.check("CKS1|" * 1000), {"state": "too_long"})
 
     def test_an_anchor_the_chain_does_not_hold_is_said(self):
-        handover = self.draft()
+        handover = self.draft_handover()
         form = self.form(handover)
         head = self.env.ref("cks_token_asset.custody_head_main")
         for anchor in (f"{head.event_count}:{'0' * 64}", f"{head.event_count + 1000}:{head.last_hash}"):
@@ -187,7 +175,7 @@ class TestPrintReference(TokenCase):
             self.assertEqual(result["current"], "same", "the content is that of the print")
 
     def test_a_form_that_cannot_be_rebuilt_is_said_so(self):
-        handover = self.draft()
+        handover = self.draft_handover()
         (reference,) = self.print_form(handover)
         # the form needs its devices: without them it no longer prints
         handover.with_user(self.users["custodian"]).write({"line_ids": [Command.clear()]})

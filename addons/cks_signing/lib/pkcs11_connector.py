@@ -144,6 +144,18 @@ class TokenInfo:
     login_required: bool
     protected_auth_path: bool  # a PIN pad on the reader: the PIN is typed there, not sent
 
+    def public(self):
+        """What a signing dialog shows of the token: label, serial, model and its PIN flags."""
+        return {
+            "label": self.label,
+            "serial": self.serial,
+            "model": self.model,
+            "count_low": self.pin.count_low,
+            "final_try": self.pin.final_try,
+            "locked": self.pin.locked,
+            "protected_auth_path": self.protected_auth_path,
+        }
+
 
 @dataclasses.dataclass(frozen=True)
 class KeyPair:
@@ -250,15 +262,19 @@ class Pkcs11Module:
             raise NoToken(f"{len(tokens)} tokens match label {label!r}: name the serial too.", label=label)
         return tokens[0]
 
-    def certificates(self, token):
-        """The certificates on ``token`` (a TokenInfo) readable without its PIN (public objects,
-        as tokens keep certificates): (CKA_ID, label, certificate), for a signer to choose one."""
+    def _open(self, token):
+        """A new session on ``token``, not logged in."""
         with self.lock:
             try:
                 handle = self.lib.openSession(token.slot, PyKCS11.CKF_SERIAL_SESSION)
             except PyKCS11.PyKCS11Error as error:
                 raise _translate(error, "opening a session") from None
-        session = SigningSession(self, token, handle)
+        return SigningSession(self, token, handle)
+
+    def certificates(self, token):
+        """The certificates on ``token`` (a TokenInfo) readable without its PIN (public objects,
+        as tokens keep certificates): (CKA_ID, label, certificate), for a signer to choose one."""
+        session = self._open(token)
         try:
             return session._certificates()
         finally:
@@ -283,12 +299,7 @@ class Pkcs11Module:
         if not token_lock.acquire(timeout=TOKEN_WAIT):
             raise TokenBusy(f"Token {token.label!r} is busy with another signing: try again shortly.")
         try:
-            with self.lock:
-                try:
-                    handle = self.lib.openSession(token.slot, PyKCS11.CKF_SERIAL_SESSION)
-                except PyKCS11.PyKCS11Error as error:
-                    raise _translate(error, "opening a session") from None
-            session = SigningSession(self, token, handle)
+            session = self._open(token)
             try:
                 session._login(pin)
                 del pin

@@ -94,17 +94,7 @@ class SigningAgent:
                 }
                 for _key_id, _label, certificate in self.module.certificates(token)
             ]
-            found.append(
-                {
-                    "label": token.label,
-                    "serial": token.serial,
-                    "model": token.model,
-                    "count_low": token.pin.count_low,
-                    "final_try": token.pin.final_try,
-                    "locked": token.pin.locked,
-                    "certificates": certificates,
-                }
-            )
+            found.append({**token.public(), "certificates": certificates})
         return found
 
     # -------------------------------------------------------------- signing

@@ -153,18 +153,7 @@ class CksSigningService(models.AbstractModel):
     def server_tokens(self):
         """The tokens attached to the server, for the signing dialog: label, serial, model and
         whether the next wrong PIN locks them."""
-        return [
-            {
-                "label": token.label,
-                "serial": token.serial,
-                "model": token.model,
-                "count_low": token.pin.count_low,
-                "final_try": token.pin.final_try,
-                "locked": token.pin.locked,
-                "protected_auth_path": token.protected_auth_path,
-            }
-            for token in self._tokens()
-        ]
+        return [token.public() for token in self._tokens()]
 
     @api.model
     def _tokens(self):

@@ -5,7 +5,6 @@ garbage, and that it shows nothing classified of the record."""
 import html
 from urllib.parse import urlencode
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.cks_report.lib import form_data
@@ -100,18 +99,7 @@ class TestVerifyPage(TokenCase, HttpCase):
         self.assertSays(self.page(self.reference, headers={"Accept-Language": "fr-FR"}), "Đúng định dạng.")
 
     def test_a_record_changed_since_it_was_printed(self):
-        handover = (
-            self.env["cks.handover"]
-            .with_user(self.users["custodian"])
-            .create(
-                {
-                    "place": "Phòng Văn thư",
-                    "receiver_id": self.users["officer"].id,
-                    "line_ids": [Command.create({"token_id": self.token_a.id})],
-                    "remarks": "Kèm phong bì mã PIN",
-                }
-            )
-        )
+        handover = self.draft_handover(remarks="Kèm phong bì mã PIN")
         reference = self.print_form(handover)
         handover.write({"remarks": "Không kèm phụ kiện"})
         text = self.page(reference)

@@ -19,9 +19,9 @@ class TokenCase(CksCase):
         cls.token_b._transition("issue", body=cls.dept_b, reason="Cấp cho Sở Tài chính")
 
     @classmethod
-    def submitted_handover(cls, place="Phòng Văn thư", line=None, **vals):
-        """A handover record of device A from the custodian to the officer, submitted."""
-        handover = (
+    def draft_handover(cls, place="Phòng Văn thư", line=None, **vals):
+        """A handover record of device A from the custodian to the officer, in draft."""
+        return (
             cls.env["cks.handover"]
             .with_user(cls.users["custodian"])
             .create(
@@ -33,6 +33,11 @@ class TokenCase(CksCase):
                 }
             )
         )
+
+    @classmethod
+    def submitted_handover(cls, place="Phòng Văn thư", line=None, **vals):
+        """A handover record of device A from the custodian to the officer, submitted."""
+        handover = cls.draft_handover(place, line, **vals)
         handover.action_submit()
         return handover
 

@@ -1,5 +1,7 @@
 import { registry } from "@web/core/registry";
 
+import { pickTokenStep } from "./sign_steps";
+
 // The giver (a test user) selects his submitted handover records in their list and signs them all
 // at once through the signing agent on his computer: one dialog, one PIN, one PIN session on the
 // agent, a progress bar. Run by tests/test_tours.py, which checks each record afterwards.
@@ -23,14 +25,7 @@ registry.category("web_tour.tours").add("cks_signing_agent_batch_tour", {
             content: "The dialog lists both records and found the agent",
             trigger: ".modal:has(.o_cks_sign_documents li:nth-child(2)) .o_cks_sign_mode_agent:checked",
         },
-        {
-            content: "Pick the giver's token",
-            trigger: ".modal .o_cks_sign_agent_token:has(option)",
-            run(helpers) {
-                const option = [...helpers.anchor.options].find((opt) => opt.textContent.trim().startsWith("hieupv "));
-                return helpers.select(option.value);
-            },
-        },
+        pickTokenStep(".o_cks_sign_agent_token", "hieupv"),
         {
             content: "Type the PIN once",
             trigger: ".modal .o_cks_sign_pin",
