@@ -32,6 +32,8 @@ certificates the agent finds on the tokens (the agent runs here on the demo's to
 agent`` runs it): "own" is the head's on a new letter of Sở TTTT, "other" the giver's on a new
 handover record of the Văn phòng (its clerk, vanthu.vp); to store one, each role is given one of
 the head's, prepared on a letter of its own and signed by the agent with his token.
+The register of printed forms is the province's one register, of no body and no user (like the
+chain's verifications): its rows try the entry of the demo's print of that letter of Sở TTTT.
 
 After the matrix: the bad inputs of the request flow (a subscriber outside the drafter's scope, the
 drafter or verifier approving, a result for a request never sent, a letter mixing types or bodies,
@@ -152,6 +154,11 @@ MATRIX = """
 | Periodic report · protected fields | – | – | – | – | – | – |
 | Periodic report · flow: compute | – | – | ✓ | ✓ | ✓ | – |
 | Periodic report · flow: validate | – | – | ✓ | ✓ | ✓ | – |
+| Printed form reference · read | – | – | – | – | ✓ | ✓ |
+| Printed form reference · write | – | – | – | – | – | – |
+| Printed form reference · unlink | – | – | – | – | – | – |
+| Printed form reference · create | – | – | – | – | – | – |
+| Printed form reference · protected fields | – | – | – | – | – | – |
 | Signature · read own | – | – | ✓ | ✓ | ✓ | ✓ |
 | Signature · read other | – | – | – | – | ✓ | ✓ |
 | Signature · write own | – | – | – | – | – | – |
@@ -216,6 +223,7 @@ MODELS = {
     "Province profile": "cks.province.profile",
     "Form wording": "cks.form.template",
     "Periodic report": "cks.periodic.report",
+    "Printed form reference": "cks.print.reference",
     "Certification request": "cks.request",
     "Request decision": "cks.request.decision",
     "Letter to the CA": "cks.request.batch",
@@ -239,6 +247,7 @@ READ_FIELD = {
     "Province profile": "name",
     "Form wording": "name",
     "Periodic report": "name",
+    "Printed form reference": "reference",
     "Certification request": "name",
     "Request decision": "step",
     "Letter to the CA": "name",
@@ -260,6 +269,7 @@ WRITE_FIELD = {
     "Province profile": "notes",
     "Form wording": "reconstructed",
     "Periodic report": "difficulties",
+    "Printed form reference": "form_title",
     "Certification request": "comment",
     "Request decision": "comment",
     "Letter to the CA": "notes",
@@ -727,6 +737,20 @@ def _build(base, agent):  # noqa: PLR0915 - one straight story of the records, s
         "cks.periodic.report", "create", {"period_kind": "h1", "year": 2020, "body_id": stc}
     )
     _build_signing(w)
+
+    # the register of printed forms (cks_report), one for the province: the entry the demo's print
+    # of the letter of Sở TTTT its head signed recorded (the document of the own signature)
+    letter = w.read_as_admin("cks.signature", w.own["Signature"], ["res_model", "res_id"])
+    entry = admin.call(
+        "cks.print.reference",
+        "search",
+        [("res_model", "=", letter["res_model"]), ("res_id", "=", letter["res_id"])],
+        order="id",
+        limit=1,
+    )
+    assert entry, f"the demo's print of {letter['res_model']} {letter['res_id']} recorded no reference"
+    w.own["Printed form reference"] = entry[0]
+    w.spare["Printed form reference"] = dict.fromkeys(ROLES, entry[0])  # nobody may delete one
     return w
 
 
@@ -975,19 +999,27 @@ def test_write(world, row, role):
 # ---------------------------------------------------------------------------- unlink
 
 
+# records whose deletion is tried under each context key too: the register of printed forms
+# refuses deletion in a check Odoo skips under the uninstall flag (``_force_unlink``)
+UNLINK_UNDER_EVERY_KEY = {"Printed form reference"}
+
+
 @pytest.mark.parametrize(("row", "role"), _cells("unlink"))
 def test_unlink(world, row, role):
     kind = _record(row)
     model, record_id = MODELS[kind], world.spare[kind][role]
     assert world.exists(model, record_id)
-    try:
-        world.api[role].call(model, "unlink", [record_id])
-    except RpcError as error:
-        what = _refused(error)
-        assert world.exists(model, record_id), f"{what}, but the record is gone"
-        return _check(row, role, False, what)
-    assert not world.exists(model, record_id), "unlink was accepted, but the record is still there"
-    _check(row, role, True, f"let {role} delete it")
+    refusals = []
+    for context in CONTEXTS if kind in UNLINK_UNDER_EVERY_KEY else [None]:
+        try:
+            world.api[role].call(model, "unlink", [record_id], context=context)
+        except RpcError as error:
+            refusals.append(_refused(error))
+            assert world.exists(model, record_id), f"{refusals[-1]}, but the record is gone"
+            continue
+        assert not world.exists(model, record_id), "unlink was accepted, but the record is still there"
+        return _check(row, role, True, f"let {role} delete it" + (f" with context {context}" if context else ""))
+    _check(row, role, False, refusals[0] if len(refusals) == 1 else f"refused all {len(refusals)} tries")
 
 
 # ---------------------------------------------------------------------------- create
@@ -1070,6 +1102,37 @@ def _create_signing_request(w, role):
     return tries, [("cks.signing.request", [])]
 
 
+def _forged_print_entry(w, role):
+    """An entry of the register of printed forms, every field forged: a reference, well formed,
+    of a print of the own handover record that never was, in a bystander's name."""
+    digest = uuid.uuid4().hex * 2  # 64 hex digits, as a SHA-256
+    handover = w.own["Handover record"]
+    return {
+        "reference": f"CKS1|cks.handover|{handover}|{digest}|-",
+        "res_model": "cks.handover",
+        "res_id": handover,
+        "digest": digest,
+        "anchor": f"1:{'f' * 64}",
+        "form_code": "14",
+        "form_title": f"forged by {role}",
+        "printed_at": "2020-01-02 03:04:05",
+        "printed_by_id": w.bystander,
+    }
+
+
+def _create_print_reference(w, role):
+    """An entry forged in the register of printed forms, a copy of the letter's entry under a
+    forged reference, and the register's own recording method called remotely."""
+    entry = _forged_print_entry(w, role)
+    forged = {"reference": entry["reference"]}
+    tries = [
+        ("cks.print.reference", "create", (entry,)),
+        ("cks.print.reference", "copy", ([w.own["Printed form reference"]], forged)),
+        ("cks.print.reference", "_record", (w.own["Handover record"], "14", "forged", forged)),
+    ]
+    return tries, [("cks.print.reference", [])]
+
+
 # record -> the creates a role tries, (model, method, args) each, and what they must not add (model, domain)
 CREATES = {
     "Request decision": _create_decision,
@@ -1077,6 +1140,7 @@ CREATES = {
     "Signature check": _create_check,
     "Signature check line": _create_check_line,
     "Signing request": _create_signing_request,
+    "Printed form reference": _create_print_reference,
 }
 
 
@@ -1366,6 +1430,9 @@ def _protected(w, kind, role):  # noqa: PLR0911, PLR0912 - one entry per kind of
                 },
                 counts=[("cks.signing.request", []), ("cks.signature", [])],
             )
+        case "Printed form reference":
+            # kept as printed: every field it stores (it declares no flow fields, nothing may change)
+            return Protected(_forged_print_entry(w, role), counts=[("cks.print.reference", [])])
     raise AssertionError(kind)
 
 
@@ -1439,6 +1506,17 @@ def test_protected_fields_cover_the_flow_fields(world, kind, path):
     """The protected-fields row of a record listed here forges every flow field its model declares."""
     missing = _flow_fields(path, MODELS[kind]) - set(_protected(world, kind, "thuebao").writes)
     assert not missing, f"{kind}: the forged writes miss the flow fields {sorted(missing)}"
+
+
+def test_protected_fields_cover_the_register_of_prints(world):
+    """The register of printed forms declares no flow fields, since nothing of an entry may
+    change: its protected-fields row forges every field it stores but Odoo's own."""
+    kind = "Printed form reference"
+    fields = world.admin.call(MODELS[kind], "fields_get", attributes=["store"])
+    odoo_own = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+    stored = {name for name, spec in fields.items() if spec["store"]} - odoo_own
+    missing = stored - set(_protected(world, kind, "thuebao").writes)
+    assert not missing, f"{kind}: the forged writes miss the stored fields {sorted(missing)}"
 
 
 def _snapshot(w, model, record_id, spec):

@@ -23,6 +23,7 @@ class CksPrintReference(models.Model):
     the provincial administrators read it."""
 
     _name = "cks.print.reference"
+    _inherit = ["cks.input.guard"]  # among its guards: a client's uninstall flag skips no check
     _description = "Printed Form Reference"
     _order = "id desc"
 
