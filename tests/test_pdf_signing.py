@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.writer import PdfFileWriter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pypdf import PdfReader
 
 PERSON = "Nguyễn Văn Ẩn"
 BODY = "Sở Thông tin và Truyền thông Hà Tĩnh"
@@ -202,3 +203,33 @@ def test_a_batch_is_signed_in_one_session_or_not_at_all(softhsm, pki):
         signer = ps.TokenSigner(session, session.find_key(), chain=[softhsm["ca"].certificate])
         result = ps.sign_pdfs(signer, documents, progress=unplug_after_two)
     assert progress == [1, 2] and result is None  # nothing returned to store
+
+
+def test_the_signature_spaces_are_found_alike_by_the_short_reading(tmp_path, monkeypatch):
+    """signature_boxes reads only the text objects holding "(Ký," (a printed form's last page
+    holds thousands of operators): the boxes are those of the whole page's reading."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>Thiết bị lưu khóa bí mật số {n:04d}</td><td>Còn tốt</td></tr>" for n in range(40)
+    )
+    html = tmp_path / "form.html"
+    html.write_text(
+        f"""<html><head><meta charset="utf-8"/></head><body style="font-family: 'DejaVu Serif'">
+        <h3>BIÊN BẢN BÀN GIAO THIẾT BỊ LƯU KHÓA BÍ MẬT</h3><table>{rows}</table>
+        <table style="width: 100%; margin-top: 20px"><tr>
+        <td style="text-align: center"><b>BÊN GIAO</b><br/><i>(Ký, ghi rõ họ tên)</i><br/><br/><br/>Bùi Thị Mai</td>
+        <td style="text-align: center"><b>BÊN NHẬN</b><br/><i>(Ký, ghi rõ họ tên)</i><br/><br/><br/>Phan Văn Hiếu</td>
+        </tr></table></body></html>""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "form.pdf"
+    subprocess.run([shutil.which("wkhtmltopdf"), "-q", str(html), str(out)], check=True, capture_output=True)
+    pdf = out.read_bytes()
+    short = ps.signature_boxes(pdf)
+    page = PdfReader(io.BytesIO(pdf)).pages[-1]
+    whole_page = len(page.get_contents().get_data())
+    ps._keep_text_objects_with(page, ps.SIGN_HERE)
+    assert len(page.get_contents().get_data()) < whole_page / 5  # the short reading did take place
+    monkeypatch.setattr(ps, "_keep_text_objects_with", lambda page, prefix: None)
+    whole = ps.signature_boxes(pdf)
+    assert len(short) == 2 and short[0][0] < short[1][0]
+    assert [pytest.approx(box, abs=1e-6) for box in whole] == short
