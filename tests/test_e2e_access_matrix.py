@@ -369,9 +369,11 @@ class SigningAgent:
                 assert time.monotonic() < deadline, "the signing agent did not answer within 30 s"
                 time.sleep(0.2)
 
-    def http(self, path, body=None):
+    def http(self, path, body=None, listing=None):
         data = None if body is None else json.dumps(body).encode()
         headers = {"Origin": self.origin, "Content-Type": "application/json"}
+        if listing:
+            headers["X-CKS-Request"] = listing
         request = urllib.request.Request(self.url + path, data=data, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=60) as reply:
@@ -379,9 +381,11 @@ class SigningAgent:
         except urllib.error.HTTPError as error:
             raise AssertionError(f"the signing agent refused {path}: {error.read().decode()}") from None
 
-    def fingerprints(self):
-        """What the page learns from the agent: the certificates on the tokens plugged in."""
-        tokens = self.http("/certificates")["tokens"]
+    def fingerprints(self, api):
+        """What the page learns from the agent: the certificates on the tokens plugged in (with the
+        listing token Odoo gives the page of ``api``'s user)."""
+        listing = api.call("cks.signing.service", "agent_settings")["request"]
+        tokens = self.http("/certificates", listing=listing)["tokens"]
         return [cert["fingerprint"] for token in tokens for cert in token["certificates"]]
 
     def sign(self, prepared, pin):
@@ -834,7 +838,7 @@ def _build_signing(w):
     w.fresh["check"] = {role: upload("thuebao" if role == "thanhtra" else role, f"fresh {role}") for role in ROLES}
 
     # signatures prepared for the signing agent, each by its signer through the document's step
-    w.fingerprints = w.agent.fingerprints()
+    w.fingerprints = w.agent.fingerprints(w.api["thutruong"])
     _carried, letter = w.requests(1, "batched")
     w.own["Signing request"] = _prepare(w, "thutruong", "cks.request.batch", letter, "action_cks_sign_head")
     device = admin.call("cks.token", "create", {"serial": f"MX-{w.tag}-VP"})

@@ -56,9 +56,11 @@ def agent(softhsm, keys, odoo_key):
     server.server_close()
 
 
-def call(agent, path, body=None, origin=ORIGIN, host=None):
+def call(agent, path, body=None, origin=ORIGIN, host=None, listing=None):
     """(status, JSON) of a request to the agent, as a page of ``origin`` makes it."""
     headers = {"Content-Type": "application/json"}
+    if listing:
+        headers["X-CKS-Request"] = listing
     if origin:
         headers["Origin"] = origin
     if host:
@@ -97,7 +99,7 @@ def prepared(softhsm, keys, odoo_key, token="agent", number="12/BB-BG", **claims
 
 def test_a_document_prepared_by_odoo_signed_by_the_agent_verifies(softhsm, keys, odoo_key, agent, caplog):
     caplog.set_level(logging.DEBUG)
-    status, listing, headers = call(agent, "/certificates")
+    status, listing, headers = call(agent, "/certificates", listing=at.issue_listing(odoo_key, origin=ORIGIN))
     assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
     tokens = {token["label"]: token for token in listing["tokens"]}
     assert [cert["fingerprint"] for cert in tokens["agent"]["certificates"]] == [sa.fingerprint(keys["agent"])]
@@ -124,9 +126,10 @@ def test_a_document_prepared_by_odoo_signed_by_the_agent_verifies(softhsm, keys,
     assert pv.validate_pdf(pdf, [softhsm["ca"].certificate])[0].ok
 
 
-def test_another_origin_or_host_is_refused(agent):
+def test_another_origin_or_host_is_refused(agent, odoo_key):
+    listing = at.issue_listing(odoo_key, origin=ORIGIN)
     for origin in ("https://evil.example", None, ORIGIN + ":8443", "null"):
-        status, answer, headers = call(agent, "/certificates", origin=origin)
+        status, answer, headers = call(agent, "/certificates", origin=origin, listing=listing)
         assert (status, answer["error"]) == (403, "origin")
         assert "Access-Control-Allow-Origin" not in headers
     status, answer, _headers = call(agent, "/status", host="cks.attacker.example:8765")  # DNS rebinding
@@ -236,3 +239,24 @@ def test_the_agent_runs_as_a_module_without_odoo(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "--module" in result.stdout and "odoo" not in result.stderr.lower()
+
+
+def test_the_certificates_are_listed_only_with_a_listing_token_of_odoo(softhsm, keys, odoo_key, agent):
+    status, answer, _h = call(agent, "/certificates")  # no token
+    assert (status, answer["error"]) == (403, "forged")
+    status, answer, _h = call(agent, "/certificates", listing=at.issue_listing(at.new_key(), origin=ORIGIN))
+    assert (status, answer["error"]) == (403, "forged")
+    status, answer, _h = call(
+        agent, "/certificates", listing=at.issue_listing(odoo_key, origin="https://other.example")
+    )
+    assert (status, answer["error"]) == (403, "origin")
+    status, answer, _h = call(agent, "/certificates", listing=at.issue_listing(odoo_key, origin=ORIGIN, lifetime=-1))
+    assert (status, answer["error"]) == (403, "expired")
+    _prep, item = prepared(softhsm, keys, odoo_key)
+    status, answer, _h = call(agent, "/certificates", listing=item["request"])  # a signing token
+    assert (status, answer["error"]) == (403, "scope")
+    listing = at.issue_listing(odoo_key, origin=ORIGIN)  # and a listing token signs nothing
+    status, answer, _h = call(agent, "/sign", {"pin": "505050", "items": [{**item, "request": listing}]})
+    assert (status, answer["error"]) == (403, "scope")
+    status, answer, _h = call(agent, "/certificates", listing=listing)
+    assert status == 200 and answer["tokens"]

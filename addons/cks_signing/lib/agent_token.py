@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 VERSION = 1
 LIFETIME = 300  # seconds: prepared, relayed and signed within five minutes
-CLAIMS = ("v", "iss", "jti", "exp", "title", "number", "sha256", "certificate")
+CLAIMS = ("v", "iss", "jti", "exp", "scope", "title", "number", "sha256", "certificate")
+SIGN, LIST = "sign", "list"  # a token for one signature; a token for listing the certificates
 
 
 class TokenRefused(Exception):
@@ -74,7 +75,7 @@ def _unb64(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def issue(key, *, origin, title, number, sha256, certificate, lifetime=LIFETIME, now=None):
+def issue(key, *, origin, title, number, sha256, certificate, lifetime=LIFETIME, now=None, scope=SIGN):
     """A token for one signature: ``sha256`` of the data the key signs, ``certificate`` the
     SHA-256 fingerprint (hex) of the certificate whose key signs it. Returns (token, claims)."""
     claims = {
@@ -82,6 +83,7 @@ def issue(key, *, origin, title, number, sha256, certificate, lifetime=LIFETIME,
         "iss": origin,
         "jti": uuid.uuid4().hex,
         "exp": int((now or time.time()) + lifetime),
+        "scope": scope,
         "title": title,
         "number": number,
         "sha256": sha256,
@@ -91,7 +93,15 @@ def issue(key, *, origin, title, number, sha256, certificate, lifetime=LIFETIME,
     return f"{payload}.{_b64(key.sign(payload.encode()))}", claims
 
 
-def verify(public_key, token, *, origin, now=None):
+def issue_listing(key, *, origin, lifetime=LIFETIME, now=None):
+    """A token that lets a page of ``origin`` list the certificates on the agent's tokens."""
+    token, _claims = issue(
+        key, origin=origin, title="", number="", sha256="", certificate="", lifetime=lifetime, now=now, scope=LIST
+    )
+    return token
+
+
+def verify(public_key, token, *, origin, now=None, scope=SIGN):
     """The claims of ``token`` when Odoo's key signed it for ``origin`` and it has not expired;
     TokenRefused otherwise. Replays are the caller's to refuse (by ``jti``)."""
     try:
@@ -105,6 +115,8 @@ def verify(public_key, token, *, origin, now=None):
         raise TokenRefused("forged", "The request token cannot be read.") from None
     if not isinstance(claims, dict) or any(name not in claims for name in CLAIMS) or claims["v"] != VERSION:
         raise TokenRefused("forged", "The request token cannot be read.")
+    if claims["scope"] != scope:
+        raise TokenRefused("scope", "The request token was issued for another kind of request.")
     if claims["iss"] != origin:
         raise TokenRefused("origin", "The request token was issued for another Odoo.")
     if claims["exp"] < (now or time.time()):

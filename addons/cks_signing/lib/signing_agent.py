@@ -9,8 +9,9 @@ Odoo: Signatures → Signing agent). It listens on loopback only and answers onl
 Odoo origin (CORS and the ``Origin`` header; the ``Host`` header must be loopback, against DNS
 rebinding). In the browser, Odoo's page relays:
 
-1. ``GET /certificates``: the certificates on the tokens (public objects, no PIN), so that Odoo
-   prepares the document for one of them (pyHanko's interrupted signing, on the server);
+1. ``GET /certificates`` with a listing token of Odoo's (header ``X-CKS-Request``): the
+   certificates on the tokens (public objects, no PIN), so that Odoo prepares the document for
+   one of them (pyHanko's interrupted signing, on the server);
 2. ``POST /sign`` ``{"pin", "final_try_confirmed", "items": [{"request", "data"}]}``: each item's
    request token must be Odoo's (Ed25519, agent_token.py), for this origin, unexpired, unused,
    and name the SHA-256 of ``data`` (the CMS signed attributes) and the certificate; then the
@@ -49,6 +50,7 @@ DEFAULT_RATE = 10  # signing requests per minute
 MAX_ITEMS = 200  # documents in one signing request
 MAX_BODY = 8 * 1024 * 1024  # bytes of a request
 LOOPBACK = "127.0.0.1"
+REQUEST_HEADER = "X-CKS-Request"  # the listing token of a GET /certificates
 
 
 class AgentError(Exception):
@@ -82,6 +84,15 @@ class SigningAgent:
         self._requests = collections.deque()  # times of the recent signing requests
 
     # -------------------------------------------------------------- listing
+    def check_listing(self, token):
+        """A listing token of Odoo's for this origin, unexpired; AgentError otherwise."""
+        try:
+            agent_token.verify(
+                self.public_key, token or "", origin=self.origin, now=self.clock(), scope=agent_token.LIST
+            )
+        except agent_token.TokenRefused as error:
+            raise AgentError(error.code, str(error), 403) from None
+
     def certificates(self):
         """The tokens present and the certificates on them (no PIN needed)."""
         found = []
@@ -216,7 +227,7 @@ class AgentHandler(http.server.BaseHTTPRequestHandler):
         if origin == self.agent.origin:
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header("Access-Control-Allow-Methods", "GET, POST")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type")
+            self.send_header("Access-Control-Allow-Headers", f"Content-Type, {REQUEST_HEADER}")
             if self.headers.get("Access-Control-Request-Private-Network") == "true":
                 self.send_header("Access-Control-Allow-Private-Network", "true")
         self.send_header("Vary", "Origin")
@@ -238,7 +249,10 @@ class AgentHandler(http.server.BaseHTTPRequestHandler):
             return self._reply(200, {"agent": "cks", "version": 1, "origin": self.agent.origin})
         if self.path == "/certificates":
             try:
+                self.agent.check_listing(self.headers.get(REQUEST_HEADER))
                 return self._reply(200, {"tokens": self.agent.certificates()})
+            except AgentError as error:
+                return self._reply(error.status, {"error": error.code, "message": str(error)})
             except pk.Pkcs11Error as error:
                 return self._reply(409, {"error": error.code, "message": str(error)})
         return self._reply(404, {"error": "not_found", "message": "No such request."})

@@ -136,8 +136,12 @@ class CksSigningService(models.AbstractModel):
 
     @api.model
     def agent_settings(self):
-        """Where the signing dialog finds the agent on the user's computer."""
-        return {"url": self._param(PARAM_AGENT_URL) or DEFAULT_AGENT_URL}
+        """Where the signing dialog finds the agent on the user's computer, and the token that lets
+        it list the certificates there (the agent answers no request Odoo did not issue)."""
+        return {
+            "url": self._param(PARAM_AGENT_URL) or DEFAULT_AGENT_URL,
+            "request": agent_token.issue_listing(self._agent_key(), origin=self._origin()),
+        }
 
     @api.model
     def _agent_config(self):

@@ -66,6 +66,11 @@ class TestAgentSigning(SigningCase):
         return prepared
 
     def test_both_parties_sign_through_their_agents_and_the_handover_completes(self):
+        # the page may list the agent's certificates with the token Odoo gives it, and only with it
+        settings = self.env["cks.signing.service"].with_user(self.user("giver")).agent_settings()
+        self.agent.check_listing(settings["request"])
+        with self.assertRaises(signing_agent.AgentError):
+            self.agent.check_listing(agent_token.issue_listing(agent_token.new_key(), origin=self.agent.origin))
         handover = self.submitted_handover()
         prepared = self.prepare(handover, "giver")
         self.assertEqual(set(prepared), {"request_id", "request", "data", "title", "number"})

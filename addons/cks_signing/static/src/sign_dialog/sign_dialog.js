@@ -22,6 +22,7 @@ function agentMessage(code, answer) {
         expired: _t("The signing request has expired: sign again."),
         origin: _t("The signing agent on this computer is set up for another Odoo."),
         forged: _t("The signing agent does not recognise this Odoo's request: download its configuration again."),
+        scope: _t("The signing agent does not recognise this Odoo's request: download its configuration again."),
         declined: _t("You declined on the signing agent: nothing was signed."),
     };
     return messages[code] || answer.message || _t("The signing agent refused to sign.");
@@ -91,6 +92,7 @@ export class CksSignDialog extends Component {
     async loadAgent() {
         const settings = await this.orm.call("cks.signing.service", "agent_settings", []);
         this.agentUrl = settings.url;
+        this.listingToken = settings.request;
         try {
             const answer = await this.agent("GET", "/certificates");
             this.state.agentTokens = answer.tokens.filter((token) => token.certificates.length);
@@ -110,7 +112,7 @@ export class CksSignDialog extends Component {
         try {
             response = await fetch(this.agentUrl + path, {
                 method,
-                headers: body ? { "Content-Type": "application/json" } : {},
+                headers: body ? { "Content-Type": "application/json" } : { "X-CKS-Request": this.listingToken },
                 body: body ? JSON.stringify(body) : undefined,
                 signal: AbortSignal.timeout(method === "GET" ? AGENT_TIMEOUT : 600000),
             });
