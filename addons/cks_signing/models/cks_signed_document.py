@@ -149,10 +149,15 @@ class CksSignedDocument(models.AbstractModel):
     def _cks_signed(self, signature):
         """After a signature is kept: the flow's next step, if the signature makes one (hook)."""
 
-    def _cks_sign_on_server(self, step, token_serial, pin, final_try_confirmed=False, **step_args):
+    def _cks_plan(self, step, declaration=None, scan=None):
+        """(the record locked for its step, the plan of ``step``): the same on the server's token,
+        when preparing for the signing agent and when the agent's signature comes back."""
+        return getattr(self, self._cks_steps[step])(declaration=declaration, scan=scan)
+
+    def _cks_sign_on_server(self, step, token_serial, pin, final_try_confirmed=False, declaration=None, scan=None):
         """The step ``step`` signed with the server's token ``token_serial``."""
         self.ensure_one()
-        record, plan = getattr(self, self._cks_steps[step])(**step_args)
+        record, plan = self._cks_plan(step, declaration, scan)
         signature = record._cks_add_signature(
             **plan, token_serial=token_serial, pin=pin, final_try_confirmed=final_try_confirmed
         )
@@ -172,9 +177,5 @@ class CksSignedDocument(models.AbstractModel):
         self.ensure_one()
         if step not in self._cks_steps:
             raise UserError(self.env._("This document has no such signing step."))
-        record, plan = getattr(self, self._cks_steps[step])(declaration=declaration, scan=scan)
+        record, plan = self._cks_plan(step, declaration, scan)
         return self.env["cks.signing.request"]._prepare(record, step, plan, fingerprints, scan=scan)
-
-    def _cks_replan(self, step, declaration=None, scan=None):
-        """The plan of ``step`` again, when the agent's signature comes back."""
-        return getattr(self, self._cks_steps[step])(declaration=declaration, scan=scan)

@@ -76,10 +76,8 @@ class CksSigningRequest(models.Model):
         """The signature of ``plan`` on ``record`` prepared for the agent's key of one of the
         signer's registered certificates whose fingerprint the agent found (``fingerprints``,
         hex). Returns what the page relays to the agent."""
-        found = {str(value).replace(":", "").lower() for value in (fingerprints or []) if isinstance(value, str)}
-        certificates = [
-            cert for cert in plan["certificates"] if (cert.fingerprint_sha256 or "").replace(":", "").lower() in found
-        ]
+        found = {_hex(value) for value in (fingerprints or []) if isinstance(value, str)}
+        certificates = [cert for cert in plan["certificates"] if _hex(cert.fingerprint_sha256 or "") in found]
         if not certificates:
             raise UserError(
                 self.env._(
@@ -103,7 +101,7 @@ class CksSigningRequest(models.Model):
             title=record._cks_document_title(),
             number=record.name or "",
             sha256=prepared.data_sha256,
-            certificate=(certificate.fingerprint_sha256 or "").replace(":", "").lower(),
+            certificate=_hex(certificate.fingerprint_sha256),
         )
         with flow.opened(self._name):
             request = self.sudo().create(  # sudo: the step's record, written by the flow alone
@@ -160,7 +158,7 @@ class CksSigningRequest(models.Model):
         if request.res_model not in SIGNED_MODELS:
             raise UserError(self.env._("This document has no such signing step."))
         document = self.env[request.res_model].browse(request.res_id)
-        record, plan = document._cks_replan(request.step, declaration=request.declaration or None, scan=request.scan)
+        record, plan = document._cks_plan(request.step, declaration=request.declaration or None, scan=request.scan)
         if hashlib.sha256(plan["pdf"]).hexdigest() != request.base_sha256:
             raise UserError(self.env._("The document changed since it was prepared: sign it again."))
         Service = self.env["cks.signing.service"]
@@ -205,3 +203,9 @@ class CksSigningRequest(models.Model):
         """Requests never finished, a day after they expired."""
         limit = fields.Datetime.now() - dt.timedelta(days=1)
         self.sudo().search([("state", "=", "pending"), ("expires_at", "<", limit)]).unlink()
+
+
+def _hex(fingerprint):
+    """A SHA-256 fingerprint as the agent and its request tokens write it (cks.certificate keeps
+    "AA:BB:..."): lowercase hex without colons."""
+    return fingerprint.replace(":", "").lower()

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.cks_subscriber.lib import certificate as certlib
 from odoo.addons.cks_subscriber.lib import flow
 
 from ..lib import agent_token, pdf_signing, pdf_validation, signing_agent
@@ -110,11 +111,9 @@ class CksSigningService(models.AbstractModel):
     @api.model
     def _x509(self, certificate):
         """The ``cryptography`` certificate of a cks.certificate (its registered file)."""
-        data = base64.b64decode(certificate.sudo().file or b"")  # sudo: the signer's own registered certificate
-        try:
-            return x509.load_der_x509_certificate(data)
-        except ValueError:
-            return x509.load_pem_x509_certificate(data)
+        return certlib.load_certificate(
+            base64.b64decode(certificate.sudo().file or b"")  # sudo: the signer's own registered certificate
+        )
 
     # ------------------------------------------------------------------ the signing agent
     @api.model

@@ -429,6 +429,12 @@ def _load_leaf(data: bytes) -> tuple[x509.Certificate, int]:
         raise NotACertificateError() from exc
 
 
+def load_certificate(data: bytes) -> x509.Certificate:
+    """The leaf certificate of a DER or PEM file (a registered certificate's, already checked by
+    ``parse_certificate`` when it was uploaded)."""
+    return _load_leaf(bytes(data))[0]
+
+
 def parse_certificate(data: bytes) -> CertificateInfo:
     """Read an uploaded ``.cer``/``.crt``/``.pem`` file (DER or PEM) and describe its leaf certificate.
 
